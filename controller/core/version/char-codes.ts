@@ -1,0 +1,53 @@
+/**
+ * ASCII character classes for the version comparators. They work on char codes so that hot loops
+ * allocate nothing and never run a regular expression.
+ */
+
+export const CHAR_0 = 48;
+export const CHAR_9 = 57;
+export const CHAR_TILDE = 126;
+export const CHAR_CARET = 94;
+export const CHAR_COLON = 58;
+export const CHAR_HYPHEN = 45;
+export const CHAR_PLUS = 43;
+export const CHAR_DOT = 46;
+export const CHAR_UNDERSCORE = 95;
+
+export function isDigit(code: number): boolean {
+  return code >= CHAR_0 && code <= CHAR_9;
+}
+
+/** ASCII letters only, like the C locale `isalpha` both tools use. */
+export function isAlpha(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+export function isLowerAlpha(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
+export function isAlnum(code: number): boolean {
+  return isDigit(code) || isAlpha(code);
+}
+
+/** Sign of a number as a `Comparison`. */
+export function sign(value: number): -1 | 0 | 1 {
+  return value < 0 ? -1 : value > 0 ? 1 : 0;
+}
+
+/**
+ * Compares two runs of decimal digits of any length by value (leading zeros ignored), without
+ * converting them to numbers: runs beyond 2^53 or 2^64 compare exactly.
+ */
+export function compareDigitRuns(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): -1 | 0 | 1 {
+  while (aStart < aEnd && a.charCodeAt(aStart) === CHAR_0) aStart++;
+  while (bStart < bEnd && b.charCodeAt(bStart) === CHAR_0) bStart++;
+  const aLength = aEnd - aStart;
+  const bLength = bEnd - bStart;
+  if (aLength !== bLength) return aLength > bLength ? 1 : -1;
+  for (let offset = 0; offset < aLength; offset++) {
+    const diff = a.charCodeAt(aStart + offset) - b.charCodeAt(bStart + offset);
+    if (diff !== 0) return diff > 0 ? 1 : -1;
+  }
+  return 0;
+}
