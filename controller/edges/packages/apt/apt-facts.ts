@@ -1,0 +1,47 @@
+import type { PackageDbProblem } from '../../../core/inventory/host-inventory.js';
+import { newestKernelRelease } from '../../../core/inventory/kernel-release.js';
+import type { Section } from '../facts-script.js';
+import type { FamilyFacts } from '../family-facts.js';
+import { firstLines, kernelReboot } from '../family-facts.js';
+import { dpkgKernelReleases, parseAptSimulate, parseDpkgQuery } from './dpkg-parse.js';
+
+/** Turns the apt/dpkg sections of the facts invocation into facts. Pure. */
+export function interpretAptSections(sections: ReadonlyMap<string, Section>, stderr: string, runningKernel: string, wantPending: boolean): FamilyFacts {
+  const warnings: string[] = [];
+  const problems: PackageDbProblem[] = [];
+  const listing = sections.get('packages');
+  const parsed = parseDpkgQuery(listing?.body ?? '');
+  problems.push(...parsed.problems);
+  if (listing?.rc !== '0') {
+    problems.push({ kind: 'other', path: '/var/lib/dpkg/status', detail: `dpkg-query failed (exit ${listing?.rc ?? 'none'}): ${firstLines(stderr)}` });
+  }
+  if (parsed.malformedLines > 0) warnings.push(`${parsed.malformedLines} unreadable dpkg-query lines`);
+  for (const path of (sections.get('locks')?.body ?? '').split('\n').filter((line) => line !== '')) {
+    problems.push({ kind: 'lock-held', path, detail: `${path} is locked by another process (apt or dpkg running)` });
+  }
+
+  const [flag, ...rebootPackages] = (sections.get('reboot')?.body ?? '').split('\n').filter((line) => line !== '');
+  const newestInstalled = newestKernelRelease(dpkgKernelReleases(parsed.packages));
+  const reasons: string[] = [];
+  if (flag === 'required') reasons.push('reboot-required file');
+  reasons.push(...kernelReboot(runningKernel, newestInstalled));
+
+  let pendingUpgrades;
+  if (wantPending) {
+    const pending = sections.get('pending');
+    if (pending?.rc === '0') pendingUpgrades = parseAptSimulate(pending.body);
+    else warnings.push(`apt-get -s dist-upgrade failed (exit ${pending?.rc ?? 'none'}); pending upgrades unknown`);
+  }
+  const refresh = sections.get('refresh');
+  if (refresh !== undefined && refresh.rc !== '0') warnings.push(`apt-get update failed (exit ${refresh.rc ?? 'none'})`);
+
+  return {
+    arch: (sections.get('arch')?.body ?? '').trim() || 'unknown',
+    kernel: { running: runningKernel, ...(newestInstalled === undefined ? {} : { newestInstalled }) },
+    packages: parsed.packages,
+    reboot: { required: reasons.length > 0, reasons, ...(rebootPackages.length > 0 ? { packages: rebootPackages } : {}) },
+    ...(pendingUpgrades === undefined ? {} : { pendingUpgrades }),
+    packageDb: { healthy: problems.length === 0, problems },
+    warnings,
+  };
+}

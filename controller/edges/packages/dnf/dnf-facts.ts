@@ -1,0 +1,48 @@
+import type { PackageDbProblem } from '../../../core/inventory/host-inventory.js';
+import { newestKernelRelease } from '../../../core/inventory/kernel-release.js';
+import type { Section } from '../facts-script.js';
+import type { FamilyFacts } from '../family-facts.js';
+import { firstLines, kernelReboot } from '../family-facts.js';
+import { parseDnfCheckUpdate, parseRpmQa, rpmKernelReleases } from './rpm-parse.js';
+
+/** Turns the dnf/rpm sections of the facts invocation into facts. Pure. */
+export function interpretDnfSections(sections: ReadonlyMap<string, Section>, stderr: string, runningKernel: string, wantPending: boolean): FamilyFacts {
+  const warnings: string[] = [];
+  const problems: PackageDbProblem[] = [];
+  const listing = sections.get('packages');
+  const parsed = parseRpmQa(listing?.body ?? '');
+  const rpmErrors = stderr.split('\n').filter((line) => /^error:|rpmdb|BDB\d+|sqlite/i.test(line));
+  if (listing?.rc !== '0' || rpmErrors.length > 0) {
+    problems.push({ kind: 'rpmdb-error', path: '/var/lib/rpm', detail: `rpm -qa exit ${listing?.rc ?? 'none'}: ${firstLines(rpmErrors.join('\n') || stderr)}` });
+  }
+  if (parsed.malformedLines > 0) warnings.push(`${parsed.malformedLines} unreadable rpm -qa lines`);
+  for (const path of (sections.get('locks')?.body ?? '').split('\n').filter((line) => line !== '')) {
+    problems.push({ kind: 'lock-held', path, detail: `${path} is locked by another process (rpm or dnf running)` });
+  }
+
+  const newestInstalled = newestKernelRelease(rpmKernelReleases(parsed.packages));
+  const reasons: string[] = [];
+  const needsRestarting = sections.get('reboot')?.rc;
+  if (needsRestarting === '1') reasons.push('needs-restarting -r');
+  reasons.push(...kernelReboot(runningKernel, newestInstalled));
+
+  let pendingUpgrades;
+  if (wantPending) {
+    const pending = sections.get('pending');
+    if (pending?.rc === '0') pendingUpgrades = [];
+    else if (pending?.rc === '100') pendingUpgrades = parseDnfCheckUpdate(pending.body);
+    else warnings.push(`dnf check-update failed (exit ${pending?.rc ?? 'none'}; no metadata cache? try --refresh); pending upgrades unknown`);
+  }
+  const refresh = sections.get('refresh');
+  if (refresh !== undefined && refresh.rc !== '0') warnings.push(`dnf makecache failed (exit ${refresh.rc ?? 'none'})`);
+
+  return {
+    arch: (sections.get('arch')?.body ?? '').trim() || 'unknown',
+    kernel: { running: runningKernel, ...(newestInstalled === undefined ? {} : { newestInstalled }) },
+    packages: parsed.packages,
+    reboot: { required: reasons.length > 0, reasons },
+    ...(pendingUpgrades === undefined ? {} : { pendingUpgrades }),
+    packageDb: { healthy: problems.length === 0, problems },
+    warnings,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The one remote invocation that gathers a host's facts: a FIXED POSIX sh script passed as argv to
+ * `sh -c`, with its only inputs as positional parameters ($1 pending upgrades 0/1, $2 refresh 0/1,
+ * $3 package manager '', 'apt' or 'dnf'), which the script only compares with constants. Nothing
+ * from the fleet, the policy or the host is ever pasted into it.
+ *
+ * Output is a sequence of sections:
+ *   @@patchward:NAME@@          (on its own line)
+ *   …body…
+ *   @@patchward-rc:NAME:CODE@@  (exit code of the section's main command)
+ * Only dpkg-query's and rpm's stderr is kept (it names package-database errors); the rest is dropped.
+ */
+
+/** dpkg-query format: one line per package, tab-separated (dpkg-query expands `\t`, `\n`). */
+const DPKG_FORMAT = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\t${source:Package}\\t${source:Version}\\n';
+
+const SCRIPT = String.raw`
+set -u
+LC_ALL=C; export LC_ALL
+want_pending=$1; refresh=$2; pm=$3
+sec() { printf '\n@@patchward:%s@@\n' "$1"; }
+rc() { printf '\n@@patchward-rc:%s:%s@@\n' "$1" "$2"; }
+locked() {
+  for f in "$@"; do
+    [ -e "$f" ] || continue
+    ino=$(stat -c %i "$f" 2>/dev/null) || continue
+    if grep -Eq "WRITE +[0-9]+ [0-9a-f]+:[0-9a-f]+:$ino " /proc/locks 2>/dev/null; then echo "$f"; fi
+  done
+}
+sec os-release; if [ -r /etc/os-release ]; then cat /etc/os-release; else cat /usr/lib/os-release; fi 2>/dev/null; rc os-release $?
+sec uname; uname -r; uname -m; rc uname $?
+if [ -z "$pm" ]; then
+  if grep -Eq '^(ID|ID_LIKE)=.*(rhel|fedora|centos|rocky|almalinux)' /etc/os-release 2>/dev/null; then pm=dnf
+  elif command -v dpkg-query >/dev/null 2>&1; then pm=apt
+  elif command -v rpm >/dev/null 2>&1; then pm=dnf
+  fi
+fi
+sec pm; echo "$pm"; rc pm 0
+case $pm in
+apt)
+  sec arch; dpkg --print-architecture 2>/dev/null; rc arch $?
+  sec packages; dpkg-query -W -f='${DPKG_FORMAT}'; rc packages $?
+  sec reboot; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot 0
+  sec locks; locked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock; rc locks 0
+  if [ "$refresh" = 1 ]; then sec refresh; apt-get update -qq >/dev/null 2>&1; rc refresh $?; fi
+  if [ "$want_pending" = 1 ]; then sec pending; apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>/dev/null; rc pending $?; fi
+  ;;
+dnf)
+  sec arch; uname -m; rc arch $?
+  sec packages; rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'; rc packages $?
+  sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r >/dev/null 2>&1; rc reboot $?; else rc reboot absent; fi
+  sec locks; locked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock; rc locks 0
+  if [ "$refresh" = 1 ]; then sec refresh; dnf -q makecache >/dev/null 2>&1; rc refresh $?; fi
+  if [ "$want_pending" = 1 ]; then
+    sec pending
+    if [ "$refresh" = 1 ]; then dnf -q check-update 2>/dev/null; else dnf -q -C check-update 2>/dev/null; fi
+    rc pending $?
+  fi
+  ;;
+esac
+exit 0
+`;
+
+export interface FactsScriptOptions {
+  readonly pendingUpgrades: boolean;
+  readonly refresh: boolean;
+  /** Force one package manager; default: decided on the host from os-release. */
+  readonly packageManager?: 'apt' | 'dnf';
+}
+
+/** The argv of the facts invocation. `$0` is `patchward-facts` so that `ps` shows what it is. */
+export function factsArgv(options: FactsScriptOptions): readonly string[] {
+  return ['sh', '-c', SCRIPT, 'patchward-facts', options.pendingUpgrades ? '1' : '0', options.refresh ? '1' : '0', options.packageManager ?? ''];
+}
+
+export interface Section {
+  readonly body: string;
+  /** The section's recorded exit code (`absent` when the tool is missing), undefined if cut off. */
+  readonly rc: string | undefined;
+}
+
+const START = /^@@patchward:([a-z-]+)@@$/;
+const END = /^@@patchward-rc:([a-z-]+):([A-Za-z0-9-]+)@@$/;
+
+/** Splits the invocation's stdout into sections by name. Unknown text outside sections is ignored. */
+export function parseSections(stdout: string): ReadonlyMap<string, Section> {
+  const sections = new Map<string, Section>();
+  let name: string | undefined;
+  let lines: string[] = [];
+  const finish = (code: string | undefined): void => {
+    if (name === undefined) return;
+    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    sections.set(name, { body: lines.join('\n'), rc: code });
+    name = undefined;
+    lines = [];
+  };
+  for (const line of stdout.split('\n')) {
+    const start = START.exec(line);
+    if (start !== null) {
+      finish(undefined);
+      name = start[1];
+      continue;
+    }
+    const end = END.exec(line);
+    if (end !== null && end[1] === name) {
+      finish(end[2]);
+      continue;
+    }
+    if (name !== undefined) lines.push(line);
+  }
+  finish(undefined);
+  return sections;
+}

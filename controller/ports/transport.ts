@@ -1,0 +1,104 @@
+/**
+ * `Transport`: run one argument vector on one host (DESIGN.md "interface" table).
+ * Implementations: SSH (`edges/transport/ssh/`), local (`edges/transport/local-transport.ts`).
+ *
+ * Commands are argument vectors, never shell lines: the SSH edge quotes them with one function
+ * (`edges/transport/quote.ts`), the local edge runs them without a shell. A non-zero exit code is a
+ * result, not an error; errors are what stops a command from running or finishing, thrown as
+ * `ExternalError('ssh' | 'host', code)` with one of `TRANSPORT_ERROR_CODES`.
+ */
+
+export interface RunOptions {
+  /** The command is killed and `CommandTimeout` thrown after this many milliseconds. */
+  readonly timeoutMs: number;
+  /** Written to the command's standard input, which is then closed. */
+  readonly stdin?: string | Buffer;
+  /** Run through `sudo -n --` (non-root users); a password prompt becomes `SudoRequiresPassword`. */
+  readonly sudo?: boolean;
+}
+
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+  /** Set when the remote process died of a signal (then `exitCode` is -1). */
+  readonly signal?: string;
+}
+
+export interface Transport {
+  /** The host name this transport reaches (Fleet name), for logs and errors. */
+  readonly host: string;
+  run(argv: readonly string[], options: RunOptions): Promise<CommandResult>;
+  /** Releases the connection (SSH) or nothing (local). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Error codes a transport throws; an edge maps raw failures onto these before returning. */
+export const TRANSPORT_ERROR_CODES = {
+  /** No route, DNS failure, or the jump host cannot reach the target. */
+  hostUnreachable: 'HostUnreachable',
+  /** TCP connection refused (nothing listens: sshd down). */
+  connectionRefused: 'ConnectionRefused',
+  /** TCP or SSH handshake did not finish within the connect timeout. */
+  connectTimeout: 'ConnectTimeout',
+  /** The host presented a key that is not among the pinned ones. */
+  hostKeyMismatch: 'HostKeyMismatch',
+  /** No key is pinned for the host and trust-on-first-use is off. */
+  hostKeyNotPinned: 'HostKeyNotPinned',
+  /** The server rejected our key (or the user). */
+  authFailed: 'AuthFailed',
+  /** The private key could not be read (file, Secret) or parsed. */
+  keyUnavailable: 'KeyUnavailable',
+  /** The command ran longer than `timeoutMs` and was killed. */
+  commandTimeout: 'CommandTimeout',
+  /** `sudo -n` needs a password (or a tty); configure NOPASSWD for the commands. */
+  sudoRequiresPassword: 'SudoRequiresPassword',
+  /** The connection dropped and one reconnect did not help. */
+  connectionLost: 'ConnectionLost',
+  /** The argv cannot be expressed (NUL byte, empty vector). */
+  invalidCommand: 'InvalidCommand',
+  /** The program could not be started (local: not found, not executable). */
+  spawnFailed: 'SpawnFailed',
+} as const;
+
+export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[keyof typeof TRANSPORT_ERROR_CODES];
+
+/** Where a private key comes from: a file on the controller, or a Kubernetes Secret key. */
+export type KeyRef =
+  | { readonly file: string }
+  | { readonly secretRef: { readonly name: string; readonly key: string; readonly namespace?: string } };
+
+/** Reads secret bytes for a `KeyRef` (port-level: file and Kubernetes implementations). */
+export interface SecretReader {
+  read(ref: KeyRef): Promise<Buffer>;
+}
+
+/** How to reach one host over SSH; mapped from a Fleet host by `edges/inventory/fleet-targets.ts`. */
+export interface SshTarget {
+  /** Fleet host name. */
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  readonly key: KeyRef;
+  /** Pinned host keys as OpenSSH public-key lines: `type base64 [comment]`. */
+  readonly hostKeys: readonly string[];
+  /** Accept and report an unknown key, but only when `hostKeys` is empty. */
+  readonly trustOnFirstUse: boolean;
+  /** Reach this host through another one (already resolved). */
+  readonly jumpHost?: SshTarget;
+  /** Non-root user: privileged commands go through `sudo -n`. */
+  readonly sudo: boolean;
+  readonly connectTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A host key accepted on first use, for the user to pin. */
+export interface TrustedOnFirstUse {
+  readonly host: string;
+  /** `type base64`, ready to paste into `ssh.hostKeys`. */
+  readonly key: string;
+  readonly fingerprint: string;
+}
