@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LocalTransport } from '../../../../controller/edges/transport/local-transport.js';
+import { isPatchwardError } from '../../../../controller/errors.js';
+
+describe('LocalTransport', () => {
+  const transport = new LocalTransport();
+
+  it('runs argv without a shell: metacharacters arrive verbatim', async () => {
+    const result = await transport.run(['printf', '%s|', '$(id)', '*', "a'b"], { timeoutMs: 5000 });
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.stdout, "$(id)|*|a'b|");
+  });
+
+  it('passes stdin and reports non-zero exit codes as results', async () => {
+    const result = await transport.run(['sh', '-c', 'cat; exit 3'], { timeoutMs: 5000, stdin: 'hello' });
+    assert.equal(result.exitCode, 3);
+    assert.equal(result.stdout, 'hello');
+  });
+
+  it('kills a command that overruns its timeout with CommandTimeout', async () => {
+    const started = Date.now();
+    await assert.rejects(transport.run(['sleep', '10'], { timeoutMs: 200 }), (error: unknown) => isPatchwardError(error) && error.code === 'CommandTimeout');
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('classifies a missing program as SpawnFailed', async () => {
+    await assert.rejects(transport.run(['/nonexistent/patchward-x'], { timeoutMs: 1000 }), (error: unknown) => isPatchwardError(error) && error.code === 'SpawnFailed');
+  });
+});
