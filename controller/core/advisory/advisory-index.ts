@@ -1,0 +1,84 @@
+/**
+ * `AdvisoryIndex`: affected entries by OS release key and package name, built once by
+ * `buildAdvisoryIndex`; a lookup is two `Map.get`s. Debian/Ubuntu entries are keyed by SOURCE
+ * package name, RHEL-family entries by binary rpm name (see `ReleaseIndex.naming`).
+ */
+import type { OsFamily, OsReleaseKey } from '../inventory/host-inventory.js';
+import type { VersionScheme } from '../../ports/version-scheme.js';
+import type { Advisory, AffectedEntry, AffectedInterval } from './advisory.js';
+import type { PackageNaming } from './ecosystem.js';
+
+export interface ReleaseIndex {
+  readonly release: OsReleaseKey;
+  readonly family: OsFamily;
+  readonly naming: PackageNaming;
+  readonly scheme: VersionScheme;
+  readonly packages: ReadonlyMap<string, readonly AffectedEntry[]>;
+}
+
+export interface AdvisoryIndexStats {
+  /** Records handed to the builder (after the edge schema). */
+  readonly records: number;
+  /** Records indexed (newest version of each id, not withdrawn, with at least one usable entry). */
+  readonly advisories: number;
+  readonly withdrawn: number;
+  /** Older copies of an id replaced by a newer `modified`. */
+  readonly superseded: number;
+  readonly entries: number;
+  readonly rejectedEntries: number;
+  readonly unsupportedEntries: number;
+  readonly rejectedVersions: number;
+  /** Entries per release key. */
+  readonly releases: Readonly<Record<string, number>>;
+}
+
+const NONE: readonly AffectedEntry[] = Object.freeze([]);
+
+export class AdvisoryIndex {
+  readonly stats: AdvisoryIndexStats;
+  readonly #releases: ReadonlyMap<OsReleaseKey, ReleaseIndex>;
+  readonly #advisories: ReadonlyMap<string, Advisory>;
+
+  constructor(releases: ReadonlyMap<OsReleaseKey, ReleaseIndex>, advisories: ReadonlyMap<string, Advisory>, stats: AdvisoryIndexStats) {
+    this.#releases = releases;
+    this.#advisories = advisories;
+    this.stats = stats;
+  }
+
+  /** The per-release part, or undefined when no advisory covers that release. */
+  release(release: OsReleaseKey): ReleaseIndex | undefined {
+    return this.#releases.get(release);
+  }
+
+  releaseKeys(): readonly OsReleaseKey[] {
+    return [...this.#releases.keys()].sort();
+  }
+
+  /** Entries for a package as the advisories name it (source for dpkg releases, rpm name for rpm). */
+  lookup(release: OsReleaseKey, name: string): readonly AffectedEntry[] {
+    return this.#releases.get(release)?.packages.get(name) ?? NONE;
+  }
+
+  advisory(id: string): Advisory | undefined {
+    return this.#advisories.get(id);
+  }
+
+  advisories(): IterableIterator<Advisory> {
+    return this.#advisories.values();
+  }
+}
+
+/**
+ * The interval of `entry` that contains `version`, or `'listed'` when the entry has no range and
+ * lists the version explicitly, or `undefined` when the version is not affected.
+ */
+export function affectedInterval(entry: AffectedEntry, version: string, scheme: VersionScheme): AffectedInterval | 'listed' | undefined {
+  for (const interval of entry.intervals) {
+    if (interval.introduced !== undefined && scheme.compare(version, interval.introduced) < 0) continue;
+    if (interval.fixed !== undefined && scheme.compare(version, interval.fixed) >= 0) continue;
+    if (interval.lastAffected !== undefined && scheme.compare(version, interval.lastAffected) > 0) continue;
+    return interval;
+  }
+  if (entry.intervals.length === 0 && entry.versions?.has(version) === true) return 'listed';
+  return undefined;
+}

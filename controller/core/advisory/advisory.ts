@@ -1,0 +1,70 @@
+/**
+ * Advisories after parsing: what the index holds and `assess` reports. Built once from validated
+ * OSV records by `buildAdvisoryIndex`; immutable afterwards.
+ */
+import type { OsReleaseKey } from '../inventory/host-inventory.js';
+import type { AdvisoryStream, PackageNaming } from './ecosystem.js';
+import type { SeverityRating } from './severity.js';
+
+export interface Advisory {
+  readonly id: string;
+  readonly summary?: string;
+  readonly published?: string;
+  readonly modified: string;
+  /** CVE ids the advisory covers: from `aliases`, `upstream`, `related`, and ids like `UBUNTU-CVE-…`. */
+  readonly cves: readonly string[];
+  /** Every id that names this advisory elsewhere (`aliases` + `upstream`), for baseline matching. */
+  readonly aliases: readonly string[];
+  readonly severity: SeverityRating;
+  /** True when a CVE of the advisory is in the known-exploited catalogue. */
+  readonly knownExploited: boolean;
+  readonly knownExploitedCves: readonly string[];
+}
+
+/**
+ * One half-open interval of affected versions: `introduced <= v < fixed`, or
+ * `introduced <= v <= lastAffected`, or `introduced <= v` (no fix known). `introduced` undefined
+ * means "from the first version".
+ */
+export interface AffectedInterval {
+  readonly introduced?: string;
+  readonly fixed?: string;
+  readonly lastAffected?: string;
+}
+
+/** One `affected[]` entry of one advisory for one release and package, ready to match. */
+export interface AffectedEntry {
+  readonly advisory: Advisory;
+  readonly ecosystem: string;
+  readonly release: OsReleaseKey;
+  readonly stream: AdvisoryStream;
+  /** Whether `package` is a source package (Debian, Ubuntu) or a binary rpm name (RHEL family). */
+  readonly naming: PackageNaming;
+  readonly package: string;
+  readonly intervals: readonly AffectedInterval[];
+  /** Explicit affected versions; used only when the entry has no ECOSYSTEM range. */
+  readonly versions?: ReadonlySet<string>;
+  /** The lowest fixed version of the entry, for reports; undefined when no fix is known. */
+  readonly fixed?: string;
+  /** The entry's own rating when the distribution rates per release, else the advisory's. */
+  readonly severity: SeverityRating;
+}
+
+export type IndexProblemReason =
+  | 'withdrawn'
+  | 'superseded'
+  | 'unsupported-ecosystem'
+  | 'invalid-package-name'
+  | 'invalid-version'
+  | 'invalid-modified'
+  | 'no-usable-range';
+
+/** Why a record, entry or version did not reach the index. Returned, the caller logs them. */
+export interface IndexProblem {
+  readonly advisory: string;
+  readonly reason: IndexProblemReason;
+  readonly ecosystem?: string;
+  readonly package?: string;
+  readonly version?: string;
+  readonly detail: string;
+}
