@@ -1,0 +1,139 @@
+import { timingSafeEqual } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
+import ssh2 from 'ssh2';
+import type { Connection, ServerChannel } from 'ssh2';
+
+const { Server, utils } = ssh2;
+
+/** What the fake server answers to one exec request. `hang` never answers (until killed). */
+export interface ExecReply {
+  readonly stdout?: string;
+  readonly stderr?: string;
+  readonly code?: number;
+  readonly hang?: boolean;
+}
+
+export interface FakeSshServerOptions {
+  /** Answers each command line (already quoted by the client). */
+  readonly exec: (command: string, user: string) => ExecReply;
+  /** Client public key allowed to log in, OpenSSH line. */
+  readonly authorizedKey: string;
+  /** Host key; generated when absent. */
+  readonly hostKeyPrivate?: string;
+  /** Allow `direct-tcpip` (jump host) forwarding. */
+  readonly allowForwarding?: boolean;
+}
+
+export interface KeyPair {
+  readonly privateKey: string;
+  /** `type base64` */
+  readonly publicKey: string;
+}
+
+export function generateKeyPair(): KeyPair {
+  const pair = utils.generateKeyPairSync('ed25519');
+  return { privateKey: pair.private, publicKey: pair.public.split(' ').slice(0, 2).join(' ') };
+}
+
+/** An ssh2 `Server` on 127.0.0.1 for edge tests and the benchmark: real SSH protocol, fake commands. */
+export class FakeSshServer {
+  readonly hostKey: KeyPair;
+  readonly commands: string[] = [];
+  readonly signals: string[] = [];
+  readonly #server: InstanceType<typeof Server>;
+  readonly #connections = new Set<Connection>();
+  #port = 0;
+  connectionsAccepted = 0;
+
+  constructor(options: FakeSshServerOptions) {
+    this.hostKey = options.hostKeyPrivate === undefined ? generateKeyPair() : keyPairOf(options.hostKeyPrivate);
+    const allowed = utils.parseKey(options.authorizedKey);
+    if (allowed instanceof Error) throw allowed;
+    const allowedBlob = allowed.getPublicSSH();
+    this.#server = new Server({ hostKeys: [this.hostKey.privateKey] }, (client) => {
+      this.connectionsAccepted++;
+      this.#connections.add(client);
+      client.on('close', () => this.#connections.delete(client));
+      client.on('error', () => undefined);
+      let user = '';
+      client.on('authentication', (ctx) => {
+        user = ctx.username;
+        if (ctx.method !== 'publickey') return ctx.reject(['publickey']);
+        const blob = ctx.key.data;
+        if (ctx.key.algo !== allowed.type || blob.length !== allowedBlob.length || !timingSafeEqual(blob, allowedBlob)) return ctx.reject(['publickey']);
+        if (ctx.signature !== undefined && ctx.blob !== undefined && allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(['publickey']);
+        ctx.accept();
+      });
+      client.on('ready', () => {
+        client.on('session', (accept) => {
+          const session = accept();
+          session.on('exec', (acceptExec, _reject, info) => {
+            const channel = acceptExec();
+            this.commands.push(info.command);
+            answer(channel, options.exec(info.command, user), (name) => this.signals.push(name));
+          });
+          session.on('signal', (acceptSignal, _reject, info) => {
+            this.signals.push(info.name);
+            acceptSignal?.();
+          });
+        });
+        client.on('tcpip', (accept, reject, info) => {
+          if (options.allowForwarding !== true) return reject();
+          const socket = connect(info.destPort, info.destIP);
+          socket.on('error', () => reject());
+          socket.on('connect', () => {
+            const stream = accept();
+            stream.pipe(socket).pipe(stream);
+          });
+        });
+      });
+    });
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** The pinned-key line of this server. */
+  get hostKeyLine(): string {
+    return this.hostKey.publicKey;
+  }
+
+  listen(port = 0): Promise<number> {
+    return new Promise((resolve) => {
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#port = (this.#server.address() as AddressInfo).port;
+        resolve(this.#port);
+      });
+    });
+  }
+
+  /** Cuts every client connection (to test reconnects). */
+  dropConnections(): void {
+    for (const connection of this.#connections) connection.end();
+  }
+
+  close(): Promise<void> {
+    this.dropConnections();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+function keyPairOf(privateKey: string): KeyPair {
+  const parsed = utils.parseKey(privateKey);
+  if (parsed instanceof Error) throw parsed;
+  return { privateKey, publicKey: `${parsed.type} ${parsed.getPublicSSH().toString('base64')}` };
+}
+
+function answer(channel: ServerChannel, reply: ExecReply, onSignal: (name: string) => void): void {
+  if (reply.hang === true) {
+    // ssh2's server drops `signal` requests after exec, so the client's kill shows as the channel closing.
+    channel.on('close', () => onSignal('closed'));
+    channel.resume();
+    return;
+  }
+  if (reply.stdout !== undefined) channel.write(reply.stdout);
+  if (reply.stderr !== undefined) channel.stderr.write(reply.stderr);
+  channel.exit(reply.code ?? 0);
+  channel.end();
+}

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { fingerprintOf, parsePinnedKey } from '../../../../../controller/edges/transport/ssh/host-keys.js';
+import { SshConnectionPool } from '../../../../../controller/edges/transport/ssh/ssh-connection-pool.js';
+import { SshTransport } from '../../../../../controller/edges/transport/ssh/ssh-transport.js';
+import { quoteArgv } from '../../../../../controller/edges/transport/quote.js';
+import { Semaphore } from '../../../../../controller/edges/transport/semaphore.js';
+import { isPatchwardError } from '../../../../../controller/errors.js';
+import type { KeyRef, SecretReader, SshTarget } from '../../../../../controller/ports/transport.js';
+import { FakeSshServer, generateKeyPair } from '../../../../fakes/fake-ssh-server.js';
+
+const logger = pino({ level: 'silent' });
+const clientKey = generateKeyPair();
+const otherKey = generateKeyPair();
+const secrets: SecretReader = { read: async (ref: KeyRef) => Buffer.from('file' in ref && ref.file === 'other' ? otherKey.privateKey : clientKey.privateKey) };
+
+function reply(command: string): { stdout?: string; stderr?: string; code?: number; hang?: boolean } {
+  if (command.startsWith('sudo -n -- ')) return { stderr: 'sudo: a password is required\n', code: 1 };
+  if (command.includes('hang')) return { hang: true };
+  return { stdout: `ran: ${command}\n`, stderr: 'warn\n', code: 3 };
+}
+
+function targetOf(server: FakeSshServer, overrides: Partial<SshTarget> = {}): SshTarget {
+  return { name: 'h1', address: '127.0.0.1', port: server.port, user: 'patchward', key: { file: 'id' }, hostKeys: [server.hostKeyLine], trustOnFirstUse: false, sudo: false, connectTimeoutMs: 3000, commandTimeoutMs: 3000, ...overrides };
+}
+
+const hasCode = (code: string) => (error: unknown) => isPatchwardError(error) && error.code === code;
+
+describe('SshTransport against an in-process SSH server', () => {
+  let server: FakeSshServer;
+  let jump: FakeSshServer;
+  before(async () => {
+    server = new FakeSshServer({ exec: reply, authorizedKey: clientKey.publicKey });
+    jump = new FakeSshServer({ exec: reply, authorizedKey: clientKey.publicKey, allowForwarding: true });
+    await server.listen();
+    await jump.listen();
+  });
+  after(async () => {
+    await server.close();
+    await jump.close();
+  });
+
+  it('runs the quoted argv, returns exit code and both streams, reuses one connection', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const transport = new SshTransport(targetOf(server), pool, { logger });
+    const before = server.connectionsAccepted;
+    const argv = ['printf', '%s', "it's $(id)"];
+    const first = await transport.run(argv, { timeoutMs: 3000 });
+    await transport.run(['true'], { timeoutMs: 3000 });
+    assert.equal(first.exitCode, 3);
+    assert.equal(first.stdout, `ran: ${quoteArgv(argv)}\n`);
+    assert.equal(first.stderr, 'warn\n');
+    assert.equal(server.connectionsAccepted - before, 1);
+    await pool.closeAll();
+  });
+
+  it('refuses a host whose key is not the pinned one, naming both fingerprints', async () => {
+    const pinned = generateKeyPair().publicKey;
+    const pool = new SshConnectionPool({ secrets, logger });
+    const transport = new SshTransport(targetOf(server, { hostKeys: [pinned] }), pool, { logger });
+    await assert.rejects(transport.run(['true'], { timeoutMs: 3000 }), (error: unknown) => {
+      assert.ok(hasCode('HostKeyMismatch')(error));
+      const message = (error as Error).message;
+      assert.ok(message.includes(parsePinnedKey(pinned)?.fingerprint ?? 'x'), message);
+      assert.ok(message.includes(parsePinnedKey(server.hostKeyLine)?.fingerprint ?? 'x'), message);
+      return true;
+    });
+  });
+
+  it('refuses an unpinned host unless trust-on-first-use is asked for, then reports the key', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    await assert.rejects(new SshTransport(targetOf(server, { hostKeys: [] }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('HostKeyNotPinned'));
+    const tofu = new SshTransport(targetOf(server, { name: 'h2', hostKeys: [], trustOnFirstUse: true }), pool, { logger });
+    assert.equal((await tofu.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
+    const blob = parsePinnedKey(server.hostKeyLine)?.blob ?? Buffer.alloc(0);
+    assert.deepEqual(pool.trustedOnFirstUse(), [{ host: 'h2', key: server.hostKeyLine, fingerprint: fingerprintOf(blob) }]);
+    await pool.closeAll();
+  });
+
+  it('kills a command at its timeout with CommandTimeout and keeps the connection usable', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const transport = new SshTransport(targetOf(server), pool, { logger });
+    await assert.rejects(transport.run(['hang'], { timeoutMs: 200 }), hasCode('CommandTimeout'));
+    assert.equal((await transport.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
+    assert.ok(server.signals.includes('closed'), `server saw: ${server.signals.join()}`);
+    await pool.closeAll();
+  });
+
+  it('prefixes sudo -n and classifies a password prompt as SudoRequiresPassword', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    await assert.rejects(new SshTransport(targetOf(server), pool, { logger }).run(['id'], { timeoutMs: 3000, sudo: true }), hasCode('SudoRequiresPassword'));
+    assert.equal(server.commands.at(-1), 'sudo -n -- id');
+    await pool.closeAll();
+  });
+
+  it('reconnects once when the pooled connection dropped', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const transport = new SshTransport(targetOf(server), pool, { logger });
+    await transport.run(['true'], { timeoutMs: 3000 });
+    const before = server.connectionsAccepted;
+    server.dropConnections();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal((await transport.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
+    assert.equal(server.connectionsAccepted - before, 1);
+    await pool.closeAll();
+  });
+
+  it('classifies refused connections and failed authentication', async () => {
+    const closed = new FakeSshServer({ exec: reply, authorizedKey: clientKey.publicKey });
+    const port = await closed.listen();
+    await closed.close();
+    const pool = new SshConnectionPool({ secrets, logger });
+    await assert.rejects(new SshTransport(targetOf(server, { port }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('ConnectionRefused'));
+    await assert.rejects(new SshTransport(targetOf(server, { name: 'h3', key: { file: 'other' } }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('AuthFailed'));
+  });
+
+  it('reaches a host through a jump host, verifying both keys', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const jumpTarget = targetOf(jump, { name: 'jump' });
+    const via = new SshTransport(targetOf(server, { name: 'behind', jumpHost: jumpTarget }), pool, { logger });
+    assert.equal((await via.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
+    const wrongJump = { ...jumpTarget, name: 'jump2', hostKeys: [server.hostKeyLine] };
+    await assert.rejects(new SshTransport(targetOf(server, { name: 'behind2', jumpHost: wrongJump }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('HostKeyMismatch'));
+    const badTarget = targetOf(server, { name: 'behind3', jumpHost: jumpTarget, hostKeys: [jump.hostKeyLine] });
+    await assert.rejects(new SshTransport(badTarget, pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('HostKeyMismatch'));
+    await pool.closeAll();
+  });
+
+  it('never runs more commands at once than the fleet-wide limit', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const limit = new Semaphore(2);
+    let peak = 0;
+    const transports = [1, 2, 3, 4, 5].map((n) => new SshTransport(targetOf(server, { name: `c${n}` }), pool, { logger, limit }));
+    await Promise.all(transports.map(async (transport) => {
+      const run = transport.run(['true'], { timeoutMs: 3000 });
+      peak = Math.max(peak, limit.active);
+      await run;
+    }));
+    assert.ok(peak <= 2);
+    await pool.closeAll();
+  });
+});
