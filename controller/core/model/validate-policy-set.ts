@@ -1,0 +1,162 @@
+/**
+ * The pure heart of the loader: policy files (path + text) in, a PolicySet or every problem out.
+ * Schemas come from the CRDs (passed in, see crd-schema.ts); the clock is passed in (`now`).
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { crossCheckPolicySet } from './cross-check.js';
+import { formatFieldPath } from './field-path.js';
+import { validationSchemaOf, type CrdSchema } from './crd-schema.js';
+import type { Fleet, MaintenanceWindow, PatchBaseline, PatchPolicy, Ring } from './generated/kinds.js';
+import { API_VERSION, ALL_KINDS, isKindName, isPolicyKind, type PolicyKind } from './kinds.js';
+import type { PolicyLoadResult, PolicySet, Sourced } from './policy-set.js';
+import { PROBLEM_CODES, sortProblems, type Problem } from './problem.js';
+import { schemaProblems } from './schema-errors.js';
+import { DEFAULT_YAML_LIMITS, parsePolicyFile, type PolicyFileInput, type SourceDocument, type YamlLimits } from './yaml-source.js';
+
+// ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
+const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default: FormatsPlugin }).default;
+
+/** The `x-kubernetes-*` keywords the CRD schemas use; ajv accepts them and otherwise stays strict. */
+export const KUBERNETES_KEYWORDS = [
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-validations',
+] as const;
+
+/** A document that passed the schema, ready for the cross-checks. */
+export interface CheckedDocument<T = unknown> {
+  readonly kind: PolicyKind;
+  readonly name: string;
+  readonly resource: T;
+  readonly document: SourceDocument;
+}
+
+export interface ValidateOptions {
+  /** The instant "never fires", "expired" and similar checks are judged from. */
+  readonly now: Date;
+  /** Files the caller could not read or refused (size), already as problems. */
+  readonly readProblems?: readonly Problem[];
+}
+
+export interface PolicyValidator {
+  validate(files: readonly PolicyFileInput[], options: ValidateOptions): PolicyLoadResult;
+}
+
+function objectName(value: Record<string, unknown>): string | undefined {
+  const metadata = value['metadata'];
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const name = (metadata as Record<string, unknown>)['name'];
+  return typeof name === 'string' ? name : undefined;
+}
+
+function documentProblem(document: SourceDocument, path: readonly (string | number)[], code: Problem['code'], message: string, severity: 'error' | 'warning' = 'error', object?: string): Problem {
+  const where = document.at(path, 'value');
+  const fieldPath = formatFieldPath(path);
+  return { severity, file: where.file, line: where.line, column: where.column, path: fieldPath, message, code, ...(object === undefined ? {} : { object }) };
+}
+
+/** Compiles the CRD schemas once; `validate` may then be called for any number of repositories. */
+export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLimits = DEFAULT_YAML_LIMITS): PolicyValidator {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strictSchema: true, strictTypes: false, strictRequired: false, strictTuples: false, useDefaults: true });
+  addFormats(ajv);
+  ajv.addVocabulary([...KUBERNETES_KEYWORDS]);
+  const validators = new Map<PolicyKind, ValidateFunction>();
+  for (const crd of crds) {
+    if (isPolicyKind(crd.kind)) validators.set(crd.kind, ajv.compile(validationSchemaOf(crd)));
+  }
+
+  function checkDocument(document: SourceDocument, problems: Problem[]): CheckedDocument | undefined {
+    const value = document.value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.push(documentProblem(document, [], PROBLEM_CODES.notAnObject, `a policy document must be a mapping with apiVersion, kind, metadata and spec, not ${Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a string' : String(value)}`));
+      return undefined;
+    }
+    const record = value as Record<string, unknown>;
+    const apiVersion = record['apiVersion'];
+    const kind = record['kind'];
+    const ours = (typeof apiVersion === 'string' && apiVersion.startsWith('patchward.io/')) || isKindName(kind);
+    if (!ours) {
+      problems.push(documentProblem(document, [], PROBLEM_CODES.notPatchward, `skipped: not a patchward.io document (apiVersion ${JSON.stringify(apiVersion ?? null)}, kind ${JSON.stringify(kind ?? null)})`, 'warning'));
+      return undefined;
+    }
+    const label = `${typeof kind === 'string' ? kind : '?'}/${objectName(record) ?? '?'}`;
+    if (apiVersion !== API_VERSION) {
+      problems.push(documentProblem(document, ['apiVersion'], apiVersion === undefined ? PROBLEM_CODES.missingField : PROBLEM_CODES.unknownApiVersion, apiVersion === undefined ? 'required field is missing' : `must be "${API_VERSION}", not ${JSON.stringify(apiVersion)}`, 'error', label));
+      return undefined;
+    }
+    if (!isKindName(kind)) {
+      problems.push(documentProblem(document, ['kind'], kind === undefined ? PROBLEM_CODES.missingField : PROBLEM_CODES.unknownKind, kind === undefined ? 'required field is missing' : `unknown kind ${JSON.stringify(kind)}; policy files hold ${ALL_KINDS.slice(0, 5).join(', ')}`, 'error', label));
+      return undefined;
+    }
+    if (!isPolicyKind(kind)) {
+      problems.push(documentProblem(document, ['kind'], PROBLEM_CODES.clusterKind, `${kind} lives in the cluster, not in a policy repository`, 'error', label));
+      return undefined;
+    }
+    const validator = validators.get(kind);
+    if (validator === undefined) {
+      problems.push(documentProblem(document, ['kind'], PROBLEM_CODES.unknownKind, `no schema loaded for kind ${kind} (is its CRD missing from crds/?)`, 'error', label));
+      return undefined;
+    }
+    if (!validator(value)) {
+      problems.push(...schemaProblems(validator.errors ?? [], document, label));
+      return undefined;
+    }
+    if (record['status'] !== undefined) {
+      problems.push(documentProblem(document, ['status'], PROBLEM_CODES.statusInGit, 'status is written by the controller and ignored in policy files', 'warning', label));
+    }
+    return { kind, name: objectName(record) ?? '', resource: value, document };
+  }
+
+  return {
+    validate(files, options) {
+      const problems: Problem[] = [...(options.readProblems ?? [])];
+      const checked: CheckedDocument[] = [];
+      const sortedFiles = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      if (sortedFiles.length > limits.maxFiles) {
+        problems.push({ severity: 'error', file: '.', line: 1, column: 1, path: '', message: `the repository holds ${sortedFiles.length} YAML files; at most ${limits.maxFiles} are read`, code: PROBLEM_CODES.tooManyFiles });
+        return { ok: false, problems: sortProblems(problems) };
+      }
+      for (const file of sortedFiles) {
+        const parsed = parsePolicyFile(file, limits);
+        problems.push(...parsed.problems);
+        for (const document of parsed.documents) {
+          const result = checkDocument(document, problems);
+          if (result !== undefined) checked.push(result);
+        }
+      }
+      if (checked.length === 0 && !problems.some((problem) => problem.severity === 'error')) {
+        problems.push({ severity: 'error', file: '.', line: 1, column: 1, path: '', message: 'no patchward.io policy documents found (looked for *.yaml and *.yml files)', code: PROBLEM_CODES.empty });
+      }
+      problems.push(...crossCheckPolicySet(checked, options.now));
+      const sorted = sortProblems(problems);
+      if (sorted.some((problem) => problem.severity === 'error')) return { ok: false, problems: sorted };
+      return { ok: true, value: toPolicySet(checked, sortedFiles.map((file) => file.path)), warnings: sorted };
+    },
+  };
+}
+
+function sourced<T>(documents: readonly CheckedDocument[], kind: PolicyKind): Sourced<T>[] {
+  return documents.filter((entry) => entry.kind === kind).map((entry) => ({ resource: entry.resource as T, source: entry.document.source }));
+}
+
+function toPolicySet(documents: readonly CheckedDocument[], files: readonly string[]): PolicySet {
+  const rings = sourced<Ring>(documents, 'Ring').sort((a, b) => a.resource.spec.order - b.resource.spec.order);
+  return {
+    fleets: sourced<Fleet>(documents, 'Fleet'),
+    maintenanceWindows: sourced<MaintenanceWindow>(documents, 'MaintenanceWindow'),
+    rings,
+    patchPolicies: sourced<PatchPolicy>(documents, 'PatchPolicy'),
+    patchBaselines: sourced<PatchBaseline>(documents, 'PatchBaseline'),
+    files,
+  };
+}
+
+/** One-shot form of `createPolicyValidator(crds).validate(files, { now })`. */
+export function validatePolicySet(files: readonly PolicyFileInput[], crds: readonly CrdSchema[], now: Date): PolicyLoadResult {
+  return createPolicyValidator(crds).validate(files, { now });
+}

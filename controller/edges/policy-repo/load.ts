@@ -1,0 +1,101 @@
+/**
+ * Loads a policy repository from disk: walks the tree for *.yaml / *.yml (skipping dot-directories
+ * and node_modules), refuses oversized files before reading them, and hands the texts to the pure
+ * validator in core. Any error means `ok: false`: the caller keeps its last good state.
+ */
+import { lstat, readFile, readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { CrdSchema } from '../../core/model/crd-schema.js';
+import type { PolicyLoadResult } from '../../core/model/policy-set.js';
+import { PROBLEM_CODES, type Problem } from '../../core/model/problem.js';
+import { createPolicyValidator, type PolicyValidator } from '../../core/model/validate-policy-set.js';
+import { DEFAULT_YAML_LIMITS, type PolicyFileInput, type YamlLimits } from '../../core/model/yaml-source.js';
+import { readCrdSchemas } from './read-crds.js';
+
+export type { PolicyLoadResult } from '../../core/model/policy-set.js';
+
+export interface PolicyRepositoryLoaderOptions {
+  /** Parsed CRDs; read from the installation's crds/ when absent. */
+  readonly crds?: readonly CrdSchema[];
+  readonly limits?: YamlLimits;
+  /** The clock; injected by tests. */
+  readonly now?: () => Date;
+}
+
+export interface PolicyRepositoryLoader {
+  load(directory: string): Promise<PolicyLoadResult>;
+}
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules']);
+
+function isYaml(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml');
+}
+
+function readProblem(file: string, code: Problem['code'], message: string): Problem {
+  return { severity: 'error', file, line: 1, column: 1, path: '', message, code };
+}
+
+async function collectFiles(root: string, limits: YamlLimits): Promise<{ files: PolicyFileInput[]; problems: Problem[] }> {
+  const files: PolicyFileInput[] = [];
+  const problems: Problem[] = [];
+  const pending = [root];
+  let seen = 0;
+  while (pending.length > 0) {
+    const directory = pending.pop() as string;
+    let entries;
+    try {
+      entries = await readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      const name = relative(root, directory).split(sep).join('/') || '.';
+      problems.push(readProblem(name, PROBLEM_CODES.unreadable, `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
+      continue;
+    }
+    for (const entry of entries) {
+      const full = join(directory, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push(full);
+        continue;
+      }
+      if (!entry.isFile() || !isYaml(entry.name)) continue;
+      const path = relative(root, full).split(sep).join('/');
+      seen++;
+      if (seen > limits.maxFiles) continue;
+      try {
+        const stats = await lstat(full);
+        if (stats.size > limits.maxFileBytes) {
+          problems.push(readProblem(path, PROBLEM_CODES.fileTooLarge, `file is ${stats.size} bytes; policy files may be at most ${limits.maxFileBytes} bytes`));
+          continue;
+        }
+        files.push({ path, text: await readFile(full, 'utf8') });
+      } catch (error) {
+        problems.push(readProblem(path, PROBLEM_CODES.unreadable, `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
+      }
+    }
+  }
+  if (seen > limits.maxFiles) problems.push(readProblem('.', PROBLEM_CODES.tooManyFiles, `the repository holds ${seen} YAML files; at most ${limits.maxFiles} are read`));
+  return { files, problems };
+}
+
+/** A loader with its schemas compiled once; use it when loading repeatedly (the controller, tests). */
+export async function createPolicyRepositoryLoader(options: PolicyRepositoryLoaderOptions = {}): Promise<PolicyRepositoryLoader> {
+  const limits = options.limits ?? DEFAULT_YAML_LIMITS;
+  const crds = options.crds ?? (await readCrdSchemas());
+  const validator: PolicyValidator = createPolicyValidator(crds, limits);
+  const now = options.now ?? (() => new Date());
+  return {
+    async load(directory) {
+      const stats = await lstat(directory).catch(() => undefined);
+      if (stats === undefined || !stats.isDirectory()) {
+        return { ok: false, problems: [readProblem(directory, PROBLEM_CODES.unreadable, 'is not a directory')] };
+      }
+      const { files, problems } = await collectFiles(directory, limits);
+      return validator.validate(files, { now: now(), readProblems: problems });
+    },
+  };
+}
+
+/** Loads and validates the policy repository in `dir`: a PolicySet, or every problem at once. */
+export async function loadPolicyRepository(dir: string): Promise<PolicyLoadResult> {
+  return (await createPolicyRepositoryLoader()).load(dir);
+}
