@@ -1,0 +1,64 @@
+/**
+ * Loads advisory sources (and optionally a known-exploited catalogue), builds the index, and logs
+ * everything that was dropped: unreadable or schema-failing records and entries or versions that
+ * fail the release's grammar at `warn` with the `advisory` field; withdrawn records at `info`;
+ * superseded copies and ecosystems we do not serve at `debug`.
+ */
+import type { VersionScheme, VersionSchemeId } from '../../ports/version-scheme.js';
+import type { AdvisoryBatch, AdvisorySource, KnownExploitedCatalogue, KnownExploitedSource } from '../../ports/advisory-source.js';
+import { buildAdvisoryIndex } from '../../core/advisory/build-index.js';
+import type { AdvisoryIndex } from '../../core/advisory/advisory-index.js';
+import type { IndexProblem } from '../../core/advisory/advisory.js';
+import type { OsvRecord } from '../../core/advisory/osv-record.js';
+import type { Logger } from '../../log.js';
+
+export interface LoadIndexOptions {
+  readonly sources: readonly AdvisorySource[];
+  readonly knownExploited?: KnownExploitedSource;
+  readonly schemeFor: (id: VersionSchemeId) => VersionScheme;
+  readonly logger: Logger;
+}
+
+export interface LoadedIndex {
+  readonly index: AdvisoryIndex;
+  readonly batches: readonly Omit<AdvisoryBatch, 'records'>[];
+  readonly problems: readonly IndexProblem[];
+  readonly knownExploited?: KnownExploitedCatalogue;
+  readonly timings: { readonly loadMs: number; readonly buildMs: number };
+}
+
+function logProblem(logger: Logger, problem: IndexProblem): void {
+  const fields = { advisory: problem.advisory, reason: problem.reason, ecosystem: problem.ecosystem, package: problem.package, version: problem.version, detail: problem.detail };
+  if (problem.reason === 'withdrawn') logger.info(fields, 'advisory withdrawn, excluded');
+  else if (problem.reason === 'unsupported-ecosystem' || problem.reason === 'superseded') logger.debug(fields, 'advisory entry not indexed');
+  else logger.warn(fields, 'advisory data rejected');
+}
+
+export async function loadAdvisoryIndex(options: LoadIndexOptions): Promise<LoadedIndex> {
+  const log = options.logger;
+  const started = performance.now();
+  const [batches, knownExploited] = await Promise.all([Promise.all(options.sources.map((source) => source.load())), options.knownExploited?.load()]);
+  const records: OsvRecord[] = [];
+  for (const batch of batches) {
+    for (const skipped of batch.skipped) {
+      log.warn({ advisory: skipped.advisory, origin: skipped.origin, location: batch.location, reason: skipped.reason, detail: skipped.detail }, 'advisory record skipped');
+    }
+    for (const record of batch.records) records.push(record);
+    log.info({ location: batch.location, revision: batch.revision, records: batch.records.length, skipped: batch.skipped.length, stale: batch.stale }, 'advisory source loaded');
+  }
+  const loaded = performance.now();
+  const { index, problems } = buildAdvisoryIndex(records, {
+    schemeFor: options.schemeFor,
+    ...(knownExploited === undefined ? {} : { knownExploited: knownExploited.entries }),
+  });
+  for (const problem of problems) logProblem(log, problem);
+  const built = performance.now();
+  log.info({ ...index.stats, releases: undefined, buildMs: Math.round(built - loaded) }, 'advisory index built');
+  return {
+    index,
+    batches: batches.map(({ records: _records, ...rest }) => rest),
+    problems,
+    ...(knownExploited === undefined ? {} : { knownExploited }),
+    timings: { loadMs: loaded - started, buildMs: built - loaded },
+  };
+}
