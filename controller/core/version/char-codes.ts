@@ -13,6 +13,35 @@ export const CHAR_PLUS = 43;
 export const CHAR_DOT = 46;
 export const CHAR_UNDERSCORE = 95;
 
+/** Bits of `CHAR_CLASS`: which grammar allows a character. */
+export const CLASS_DIGIT = 1;
+export const CLASS_ALPHA = 2;
+/** dpkg upstream version punctuation: `. + ~ - :`. */
+export const CLASS_DPKG_UPSTREAM = 4;
+/** dpkg revision punctuation: `. + ~`. */
+export const CLASS_DPKG_REVISION = 8;
+/** rpm version and release punctuation: `. _ + ~ ^`. */
+export const CLASS_RPM_EVR = 16;
+
+/** Character class bits by ASCII code; every other code has none. Read-only data. */
+const CHAR_CLASS: Readonly<Uint8Array> = buildCharClass();
+
+function buildCharClass(): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let code = 48; code <= 57; code++) table[code] = CLASS_DIGIT;
+  for (let code = 65; code <= 90; code++) table[code] = CLASS_ALPHA;
+  for (let code = 97; code <= 122; code++) table[code] = CLASS_ALPHA;
+  for (const char of '.+~-:') table[char.charCodeAt(0)]! |= CLASS_DPKG_UPSTREAM;
+  for (const char of '.+~') table[char.charCodeAt(0)]! |= CLASS_DPKG_REVISION;
+  for (const char of '._+~^') table[char.charCodeAt(0)]! |= CLASS_RPM_EVR;
+  return table;
+}
+
+/** The class bits of a char code (0 outside ASCII). */
+export function charClass(code: number): number {
+  return code < 128 ? (CHAR_CLASS[code] as number) : 0;
+}
+
 export function isDigit(code: number): boolean {
   return code >= CHAR_0 && code <= CHAR_9;
 }

@@ -13,18 +13,24 @@
 import type { Comparison, VersionScheme } from '../../ports/version-scheme.js';
 import {
   CHAR_0,
-  CHAR_COLON,
   CHAR_DOT,
   CHAR_HYPHEN,
   CHAR_PLUS,
   CHAR_TILDE,
-  isAlnum,
+  charClass,
+  CLASS_ALPHA,
+  CLASS_DIGIT,
+  CLASS_DPKG_REVISION,
+  CLASS_DPKG_UPSTREAM,
   isAlpha,
   isDigit,
   isLowerAlpha,
   sign,
 } from './char-codes.js';
 import { invalidVersionError, MAX_PACKAGE_NAME_LENGTH, MAX_VERSION_LENGTH } from './invalid-version.js';
+
+const UPSTREAM_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_UPSTREAM;
+const REVISION_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_REVISION;
 
 /** dpkg stores the epoch in a C `int`. */
 const MAX_EPOCH = 2147483647;
@@ -60,16 +66,10 @@ export function dpkgVersionProblem(version: string): string | undefined {
   if (upstreamEnd === upstreamStart) return 'version number is empty';
   if (!isDigit(version.charCodeAt(upstreamStart))) return 'version number does not start with digit';
   for (let index = upstreamStart + 1; index < upstreamEnd; index++) {
-    const code = version.charCodeAt(index);
-    if (!isAlnum(code) && code !== CHAR_DOT && code !== CHAR_PLUS && code !== CHAR_TILDE && code !== CHAR_HYPHEN && code !== CHAR_COLON) {
-      return 'invalid character in version number';
-    }
+    if ((charClass(version.charCodeAt(index)) & UPSTREAM_CHARS) === 0) return 'invalid character in version number';
   }
   for (let index = upstreamEnd + 1; index < length; index++) {
-    const code = version.charCodeAt(index);
-    if (!isAlnum(code) && code !== CHAR_DOT && code !== CHAR_PLUS && code !== CHAR_TILDE) {
-      return 'invalid character in revision number';
-    }
+    if ((charClass(version.charCodeAt(index)) & REVISION_CHARS) === 0) return 'invalid character in revision number';
   }
   return undefined;
 }

@@ -25,6 +25,10 @@ import {
   CHAR_PLUS,
   CHAR_TILDE,
   CHAR_UNDERSCORE,
+  charClass,
+  CLASS_ALPHA,
+  CLASS_DIGIT,
+  CLASS_RPM_EVR,
   compareDigitRuns,
   isAlnum,
   isAlpha,
@@ -32,8 +36,10 @@ import {
 } from './char-codes.js';
 import { invalidVersionError, MAX_PACKAGE_NAME_LENGTH, MAX_VERSION_LENGTH } from './invalid-version.js';
 
+const EVR_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_RPM_EVR;
+
 function isEvrChar(code: number): boolean {
-  return isAlnum(code) || code === CHAR_DOT || code === CHAR_UNDERSCORE || code === CHAR_PLUS || code === CHAR_TILDE || code === CHAR_CARET;
+  return (charClass(code) & EVR_CHARS) !== 0;
 }
 
 /** Index of the colon ending a leading digit run (the epoch), or -1 when there is no epoch. */
