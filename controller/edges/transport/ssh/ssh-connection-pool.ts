@@ -60,6 +60,19 @@ export class SshConnectionPool {
     client.end();
   }
 
+  /** Ends the connection to `name` if one is open or opening; never connects. */
+  release(name: string): void {
+    const pending = this.#connections.get(name);
+    if (pending === undefined) return;
+    this.#connections.delete(name);
+    pending.then((client) => client.end(), () => undefined);
+  }
+
+  /** Hosts with an open (or opening) connection. */
+  get size(): number {
+    return this.#connections.size;
+  }
+
   /** Closes every connection: targets first, then the jump hosts they used. */
   async closeAll(): Promise<void> {
     const all = [...this.#connections.values()];

@@ -61,10 +61,9 @@ export class SshTransport implements Transport {
     }
   }
 
-  /** The pool owns connections; closing a transport drops its host's connection. */
+  /** The pool owns connections; closing a transport ends its host's connection (if any). */
   async close(): Promise<void> {
-    const client = await this.#pool.connect(this.#target).catch(() => undefined);
-    if (client !== undefined) this.#pool.drop(this.#target, client);
+    this.#pool.release(this.#target.name);
   }
 }
 
