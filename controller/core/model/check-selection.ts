@@ -65,7 +65,7 @@ export function checkSelection(input: SelectionInput): Problem[] {
       }
     }
   }
-  if (input.rings.length > 0 || input.hosts.length > 0) {
+  if (input.rings.length > 0) {
     for (const entry of input.hosts) {
       if (!ringOfHost.has(entry.host.name)) {
         problems.push(problemAt(entry.document, ['spec', 'hosts', entry.host.index, 'name'], PROBLEM_CODES.hostWithoutRing, `host ${entry.host.name} is selected by no Ring, so it would never be patched`));
