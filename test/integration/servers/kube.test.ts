@@ -198,8 +198,12 @@ describe('test server: etcd + kube-apiserver', () => {
       };
       const renewed = await leases.replaceNamespacedLease({ name, namespace, body: renewal });
       assert.notEqual(renewed.metadata?.resourceVersion, firstVersion);
-      assert.ok(renewed.spec?.renewTime && taken.spec?.renewTime);
-      assert.ok(renewed.spec.renewTime.getTime() > taken.spec.renewTime.getTime(), 'renewTime must move forward');
+      // client-node types MicroTime as a Date but may hand back the wire string: compare instants.
+      const instant = (t: unknown): number => new Date(t as string | Date).getTime();
+      const before = instant(taken.spec?.renewTime);
+      const after = instant(renewed.spec?.renewTime);
+      assert.ok(Number.isFinite(before) && Number.isFinite(after), `renewTime unreadable: ${String(taken.spec?.renewTime)}`);
+      assert.ok(after > before, `renewTime must move forward (${before} -> ${after})`);
 
       // A second candidate still holding the first resourceVersion must lose (optimistic concurrency).
       const stale: V1Lease = {
