@@ -1,13 +1,187 @@
-import type { Command } from '../command.js';
+/**
+ * `patchward assess`: matches host inventories against OSV advisories (and a baseline), prints a
+ * table, JSON or CSV report. Exit 0 normally; with `--fail-on SEVERITY` exit 1 when a host misses
+ * a fix that exists, is not held, and is rated SEVERITY or higher (or is known-exploited when
+ * SEVERITY is `known-exploited`); exit 2 for bad arguments or unreadable input.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
+import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
+import { ADVISORY_STREAMS, type AdvisoryStream } from '../../core/advisory/ecosystem.js';
+import { SEVERITY_RANK, isSeverity } from '../../core/advisory/severity.js';
+import { assess, type FleetAssessment } from '../../core/assess/index.js';
+import type { BaselineApprovals } from '../../core/assess/baseline.js';
+import { BASELINE_FILE_SCHEMA } from '../../core/assess/baseline-schema.js';
+import { renderCsv } from '../../core/assess/report-csv.js';
+import { toReport } from '../../core/assess/report-json.js';
+import { renderTable } from '../../core/assess/report-table.js';
+import { HOST_INVENTORY_SCHEMA, type HostInventory, type HostInventoryList } from '../../core/inventory/host-inventory.js';
+import { versionSchemeFor } from '../../core/version/index.js';
+import { OsvDirectorySource } from '../../edges/advisory/directory-source.js';
+import { OsvHttpSource } from '../../edges/advisory/http-source.js';
+import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
+import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
+import { OsvZipSource } from '../../edges/advisory/zip-source.js';
+import { isPatchwardError } from '../../errors.js';
+import type { AdvisorySource } from '../../ports/advisory-source.js';
 
-/** Placeholder until this command is built; it says so plainly rather than pretending. */
+const USAGE = `usage: patchward assess --inventory FILE|DIR... --advisories DIR|ZIP|URL... [options]
+
+  --inventory FILE|DIR   HostInventory / HostInventoryList JSON; a directory means every *.json in it (repeatable)
+  --advisories DIR|ZIP|URL  OSV records: a directory of *.json, a .zip archive, or an http(s) URL of a zip
+                         archive cached under --cache-dir (repeatable)
+  --kev FILE             known-exploited catalogue in the CISA KEV JSON format
+  --baseline FILE        PatchBaseline (YAML or JSON; the document or its spec) for approvals and holds
+  --output table|json|csv   default table
+  --fail-on SEVERITY     exit 1 when a host misses an available, unheld fix rated SEVERITY or higher
+                         (none|low|medium|high|critical), or known-exploited
+  --streams LIST         advisory streams that apply, comma-separated (standard,pro,fips,fips-updates,
+                         fips-preview); default standard: Ubuntu Pro/ESM and FIPS-only fixes are ignored
+  --cache-dir DIR        cache for --advisories URLs (default $XDG_CACHE_HOME/patchward or ~/.cache/patchward)
+  --now RFC3339          the time holds are judged at (default: the current time)
+`;
+
+class UsageProblem extends Error {}
+
+async function inventoryFiles(target: string): Promise<string[]> {
+  const info = await stat(target);
+  if (!info.isDirectory()) return [target];
+  const names = (await readdir(target)).filter((name) => name.endsWith('.json')).sort();
+  return names.map((name) => path.join(target, name));
+}
+
+async function readInventories(targets: readonly string[]): Promise<HostInventory[]> {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormatsModule.default(ajv);
+  const validate = ajv.compile<HostInventory | HostInventoryList>(HOST_INVENTORY_SCHEMA);
+  const hosts: HostInventory[] = [];
+  for (const target of targets) {
+    for (const file of await inventoryFiles(target)) {
+      let value: unknown;
+      try {
+        value = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new UsageProblem(`${file}: not JSON (${error instanceof Error ? error.message : 'parse error'})`);
+      }
+      if (!validate(value)) {
+        const detail = (validate.errors ?? []).slice(0, 5).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`).join('; ');
+        throw new UsageProblem(`${file}: not a HostInventory or HostInventoryList: ${detail}`);
+      }
+      if (value.kind === 'HostInventoryList') hosts.push(...value.items);
+      else hosts.push(value);
+    }
+  }
+  return hosts;
+}
+
+async function readBaseline(file: string): Promise<BaselineApprovals> {
+  const validate = new Ajv({ allErrors: true, strict: false }).compile<BaselineApprovals | { kind: 'PatchBaseline'; spec: BaselineApprovals }>(BASELINE_FILE_SCHEMA);
+  const value: unknown = parseYaml(await readFile(file, 'utf8'));
+  if (!validate(value)) {
+    const detail = (validate.errors ?? []).slice(0, 5).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`).join('; ');
+    throw new UsageProblem(`${file}: not a PatchBaseline: ${detail}`);
+  }
+  return 'kind' in value ? value.spec : value;
+}
+
+function sourceFor(location: string, cacheDir: string, io: CommandIo): AdvisorySource {
+  if (/^https?:\/\//.test(location)) return new OsvHttpSource({ url: location, cacheDir, logger: io.logger.child({ component: 'advisory-http' }) });
+  const resolved = path.resolve(io.cwd, location);
+  return location.endsWith('.zip') ? new OsvZipSource(resolved) : new OsvDirectorySource(resolved);
+}
+
+function failsOn(assessment: FleetAssessment, threshold: string): boolean {
+  for (const host of assessment.hosts) {
+    for (const finding of host.result?.findings ?? []) {
+      if (finding.unfixed || finding.heldReason !== undefined) continue;
+      if (threshold === 'known-exploited' ? finding.knownExploited : finding.severity !== undefined && isSeverity(threshold) && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[threshold]) return true;
+    }
+  }
+  return false;
+}
+
+function parseStreams(value: string | undefined): AdvisoryStream[] {
+  if (value === undefined) return ['standard'];
+  const streams = value.split(',').map((item) => item.trim());
+  for (const stream of streams) if (!(ADVISORY_STREAMS as readonly string[]).includes(stream)) throw new UsageProblem(`unknown stream '${stream}'`);
+  return streams as AdvisoryStream[];
+}
+
+async function run(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    options: {
+      inventory: { type: 'string', multiple: true },
+      advisories: { type: 'string', multiple: true },
+      kev: { type: 'string' },
+      baseline: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+      'fail-on': { type: 'string' },
+      streams: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      now: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (values.inventory === undefined || values.advisories === undefined) throw new UsageProblem('--inventory and --advisories are required');
+  const output = values.output ?? 'table';
+  if (!['table', 'json', 'csv'].includes(output)) throw new UsageProblem(`--output must be table, json or csv, not '${output}'`);
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && failOn !== 'known-exploited' && !isSeverity(failOn)) throw new UsageProblem(`--fail-on must be none, low, medium, high, critical or known-exploited, not '${failOn}'`);
+  const now = values.now === undefined ? new Date() : new Date(values.now);
+  if (Number.isNaN(now.getTime())) throw new UsageProblem(`--now '${values.now}' is not a time`);
+  const streams = parseStreams(values.streams);
+  const cacheDir = values['cache-dir'] ?? path.join(io.env['XDG_CACHE_HOME'] ?? path.join(io.env['HOME'] ?? io.cwd, '.cache'), 'patchward');
+
+  const fleet = await readInventories(values.inventory.map((item) => path.resolve(io.cwd, item)));
+  const baseline = values.baseline === undefined ? { approvals: [] } : await readBaseline(path.resolve(io.cwd, values.baseline));
+  const logger = io.logger.child({ component: 'assess' });
+  const loaded = await loadAdvisoryIndex({
+    sources: values.advisories.map((location) => sourceFor(location, cacheDir, io)),
+    ...(values.kev === undefined ? {} : { knownExploited: new KevFileSource(path.resolve(io.cwd, values.kev), logger) }),
+    schemeFor: versionSchemeFor,
+    logger,
+  });
+  const assessment = assess(fleet, loaded.index, baseline, { now, streams });
+  for (const host of assessment.hosts) {
+    for (const problem of host.result?.problems ?? []) logger.warn({ host: host.host, package: problem.package, version: problem.version, reason: problem.reason }, 'installed package not assessable');
+  }
+  if (output === 'json') {
+    const sources = loaded.batches.map((batch) => ({ location: batch.location, revision: batch.revision, records: batch.recordCount, skipped: batch.skipped.length, stale: batch.stale }));
+    io.stdout.write(JSON.stringify(toReport(assessment, now, sources, loaded.knownExploited?.revision), null, 2) + '\n');
+  } else if (output === 'csv') io.stdout.write(renderCsv(assessment));
+  else io.stdout.write(renderTable(assessment));
+  return failOn !== undefined && failsOn(assessment, failOn) ? EXIT.findings : EXIT.ok;
+}
+
 export const assessCommand: Command = {
   name: 'assess',
-  summary: 'not built yet',
-  usage: 'patchward assess',
-  async run(_args, io) {
-    io.stderr.write('patchward assess: not built yet\n');
-    return EXIT.usage;
+  summary: 'match host inventories against OSV advisories; table, JSON or CSV report',
+  usage: USAGE,
+  async run(args, io) {
+    try {
+      return await run(args, io);
+    } catch (error) {
+      if (error instanceof UsageProblem || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+        io.stderr.write(`patchward assess: ${error.message}\n\n${USAGE}`);
+        return EXIT.usage;
+      }
+      if (isPatchwardError(error) || (error instanceof Error && 'code' in error && (error as NodeJS.ErrnoException).code === 'ENOENT')) {
+        io.stderr.write(`patchward assess: ${error.message}\n`);
+        io.logger.error({ err: error }, 'assess failed');
+        return EXIT.usage;
+      }
+      throw error;
+    }
   },
 };

@@ -14,7 +14,7 @@ import { affectedInterval, type AdvisoryIndex, type ReleaseIndex } from '../advi
 import type { AdvisoryStream } from '../advisory/ecosystem.js';
 import type { HostInventory, InstalledPackage } from '../inventory/host-inventory.js';
 import type { ComplianceState, FleetAssessment, HostAssessment, MissingFix, PackageProblem, PackageSetAssessment, SeverityBucket } from './assessment.js';
-import { compileBaseline, type BaselineApprovals, type CompiledBaseline } from './baseline.js';
+import { compileBaseline, type BaselineApprovals, type CompiledBaseline, type HostHolds } from './baseline.js';
 import { packageSetHash, samePackageSet } from './package-set-key.js';
 import { summarizeFleet } from './summary.js';
 
@@ -34,6 +34,7 @@ interface Match {
 
 interface ReleaseContext {
   readonly index: ReleaseIndex;
+  readonly holds: HostHolds;
   readonly versionMemo: Map<string, Map<string, readonly Match[]>>;
   readonly packageMemo: WeakMap<InstalledPackage, readonly MissingFix[] | PackageProblem>;
   readonly arrayMemo: WeakMap<readonly InstalledPackage[], PackageSetAssessment>;
@@ -103,7 +104,7 @@ function toFinding(context: Context, release: ReleaseContext, pkg: InstalledPack
   const approval = context.baseline.approvedMinVersion(release.index.release, source, idsOf(advisory));
   const approvedMissing =
     approval !== undefined && release.index.scheme.isValidVersion(approval.minVersion) && release.index.scheme.compare(version, approval.minVersion) < 0;
-  const heldReason = context.baseline.holdReason(release.index.release, pkg.name, source);
+  const heldReason = release.holds.holdReason(release.index.release, pkg.name, source);
   return {
     advisory: advisory.id,
     cves: advisory.cves,
@@ -171,10 +172,12 @@ function assessPackageSet(context: Context, release: ReleaseContext, packages: r
   };
 }
 
-function releaseContext(context: Context, key: string): ReleaseContext | undefined {
+/** One context per (release, applicable holds): hosts in it can share results. */
+function releaseContext(context: Context, release: string, holds: HostHolds): ReleaseContext | undefined {
+  const key = holds.key === '' ? release : `${release}\u0000${holds.key}`;
   if (context.releases.has(key)) return context.releases.get(key);
-  const index = context.index.release(key);
-  const value = index === undefined ? undefined : { index, versionMemo: new Map(), packageMemo: new WeakMap(), arrayMemo: new WeakMap(), hashMemo: new Map() };
+  const index = context.index.release(release);
+  const value = index === undefined ? undefined : { index, holds, versionMemo: new Map(), packageMemo: new WeakMap(), arrayMemo: new WeakMap(), hashMemo: new Map() };
   context.releases.set(key, value);
   return value;
 }
@@ -211,7 +214,7 @@ function assessHost(context: Context, host: HostInventory): HostAssessment {
   const release = host.os?.release;
   if (host.status !== 'ok') return { ...base, ...(release === undefined ? {} : { release }), state: 'unknown', reason: `host ${host.status}${host.reason === undefined ? '' : `: ${host.reason}`}` };
   if (release === undefined || host.packages === undefined) return { ...base, state: 'unknown', reason: 'inventory has no OS release or package list' };
-  const releaseCtx = releaseContext(context, release);
+  const releaseCtx = releaseContext(context, release, context.baseline.holdsFor(host.labels));
   if (releaseCtx === undefined) return { ...base, release, state: 'unknown', reason: `no advisory data for release ${release}` };
   const result = memoisedPackageSet(context, releaseCtx, host.packages);
   return { ...base, release, state: stateOf(result, base.rebootRequired), result };

@@ -9,9 +9,14 @@
  * version (the source version for dpkg).
  *
  * A hold matches a binary or source package name, exactly or by glob (`*`, `?`), in the listed
- * releases (all when absent), while `now < until` (forever when absent).
+ * releases (all when absent), on hosts whose labels match its `hosts` selector (all when absent),
+ * up to and including `until` (a date means the whole UTC day; forever when absent).
  */
 import type { OsReleaseKey } from '../inventory/host-inventory.js';
+import { matchesSelector } from '../model/selector.js';
+
+/** Kubernetes-style label selector, as the policy model defines it. */
+export type HostSelector = NonNullable<Parameters<typeof matchesSelector>[0]>;
 
 export interface BaselineApprovalPackage {
   readonly release: OsReleaseKey;
@@ -29,28 +34,55 @@ export interface BaselineApproval {
 export interface BaselineHold {
   readonly package: string;
   readonly releases?: readonly OsReleaseKey[];
+  /** Hosts the hold applies to (by labels); all hosts when absent. */
+  readonly hosts?: HostSelector;
   readonly until?: string;
   readonly reason: string;
 }
 
 export interface BaselineApprovals {
-  readonly approvals: readonly BaselineApproval[];
+  readonly approvals?: readonly BaselineApproval[];
   readonly holds?: readonly BaselineHold[];
 }
 
 export const EMPTY_BASELINE: BaselineApprovals = Object.freeze({ approvals: [], holds: [] });
 
 interface CompiledHold {
+  readonly hosts: HostSelector | undefined;
   readonly pattern: RegExp;
   readonly releases: ReadonlySet<string> | undefined;
   readonly reason: string;
 }
 
+/** The holds that apply to one host; `key` is equal for hosts with the same applicable holds. */
+export interface HostHolds {
+  readonly key: string;
+  /** The reason of the first applicable hold on either name, or undefined. */
+  holdReason(release: OsReleaseKey, binaryName: string, sourceName: string): string | undefined;
+}
+
 export interface CompiledBaseline {
   /** The approval's `minVersion` for (release, package, any of the ids), or undefined. */
   approvedMinVersion(release: OsReleaseKey, packageName: string, ids: readonly string[]): { readonly approval: string; readonly minVersion: string } | undefined;
-  /** The reason of the first active hold on either name, or undefined. */
-  holdReason(release: OsReleaseKey, binaryName: string, sourceName: string): string | undefined;
+  /** Holds that apply to a host with these labels. */
+  holdsFor(labels: Readonly<Record<string, string>> | undefined): HostHolds;
+}
+
+function holdEnd(until: string): number {
+  return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(until) ? Date.parse(`${until}T23:59:59.999Z`) : Date.parse(until);
+}
+
+function hostHolds(key: string, holds: readonly CompiledHold[]): HostHolds {
+  return {
+    key,
+    holdReason(release, binaryName, sourceName) {
+      for (const hold of holds) {
+        if (hold.releases !== undefined && !hold.releases.has(release)) continue;
+        if (hold.pattern.test(binaryName) || hold.pattern.test(sourceName)) return hold.reason;
+      }
+      return undefined;
+    },
+  };
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -61,7 +93,7 @@ function globToRegExp(glob: string): RegExp {
 /** Compiles approvals and the holds active at `now` (holds past `until` are dropped). */
 export function compileBaseline(baseline: BaselineApprovals, now: Date): CompiledBaseline {
   const approvals = new Map<string, Map<string, { approval: string; minVersion: string }>>();
-  for (const approval of baseline.approvals) {
+  for (const approval of baseline.approvals ?? []) {
     for (const pkg of approval.packages) {
       const key = `${pkg.release}\u0000${pkg.name}`;
       let byId = approvals.get(key);
@@ -77,11 +109,14 @@ export function compileBaseline(baseline: BaselineApprovals, now: Date): Compile
   const holds: CompiledHold[] = [];
   for (const hold of baseline.holds ?? []) {
     if (hold.until !== undefined) {
-      const until = Date.parse(hold.until);
-      if (!Number.isNaN(until) && until <= now.getTime()) continue;
+      const until = holdEnd(hold.until);
+      if (!Number.isNaN(until) && until < now.getTime()) continue;
     }
-    holds.push({ pattern: globToRegExp(hold.package), releases: hold.releases === undefined ? undefined : new Set(hold.releases), reason: hold.reason });
+    holds.push({ hosts: hold.hosts, pattern: globToRegExp(hold.package), releases: hold.releases === undefined ? undefined : new Set(hold.releases), reason: hold.reason });
   }
+  const everyHost = holds.filter((hold) => hold.hosts === undefined);
+  const scoped = holds.map((hold, i) => ({ hold, i })).filter(({ hold }) => hold.hosts !== undefined);
+  const byKey = new Map<string, HostHolds>([['', hostHolds('', everyHost)]]);
   return {
     approvedMinVersion(release, packageName, ids) {
       const byId = approvals.get(`${release}\u0000${packageName}`);
@@ -92,12 +127,16 @@ export function compileBaseline(baseline: BaselineApprovals, now: Date): Compile
       }
       return undefined;
     },
-    holdReason(release, binaryName, sourceName) {
-      for (const hold of holds) {
-        if (hold.releases !== undefined && !hold.releases.has(release)) continue;
-        if (hold.pattern.test(binaryName) || hold.pattern.test(sourceName)) return hold.reason;
+    holdsFor(labels) {
+      if (scoped.length === 0) return byKey.get('') as HostHolds;
+      const applicable = scoped.filter(({ hold }) => matchesSelector(hold.hosts, labels ?? {}));
+      const key = applicable.map(({ i }) => i).join(',');
+      let found = byKey.get(key);
+      if (found === undefined) {
+        found = hostHolds(key, [...everyHost, ...applicable.map(({ hold }) => hold)]);
+        byKey.set(key, found);
       }
-      return undefined;
+      return found;
     },
   };
 }

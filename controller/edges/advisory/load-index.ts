@@ -21,7 +21,7 @@ export interface LoadIndexOptions {
 
 export interface LoadedIndex {
   readonly index: AdvisoryIndex;
-  readonly batches: readonly Omit<AdvisoryBatch, 'records'>[];
+  readonly batches: readonly (Omit<AdvisoryBatch, 'records'> & { readonly recordCount: number })[];
   readonly problems: readonly IndexProblem[];
   readonly knownExploited?: KnownExploitedCatalogue;
   readonly timings: { readonly loadMs: number; readonly buildMs: number };
@@ -56,7 +56,7 @@ export async function loadAdvisoryIndex(options: LoadIndexOptions): Promise<Load
   log.info({ ...index.stats, releases: undefined, buildMs: Math.round(built - loaded) }, 'advisory index built');
   return {
     index,
-    batches: batches.map(({ records: _records, ...rest }) => rest),
+    batches: batches.map(({ records: batchRecords, ...rest }) => ({ ...rest, recordCount: batchRecords.length })),
     problems,
     ...(knownExploited === undefined ? {} : { knownExploited }),
     timings: { loadMs: loaded - started, buildMs: built - loaded },
