@@ -48,6 +48,9 @@ function checkWindow(document: CheckedDocument<MaintenanceWindow>, now: Date): P
   (spec.blackouts ?? []).forEach((blackout, index) => {
     const path = ['spec', 'blackouts', index];
     if (blackout.yearly !== undefined) {
+      for (const field of ['start', 'end'] as const) {
+        if (blackout[field] !== undefined) problems.push(problemAt(document, [...path, field], PROBLEM_CODES.schema, `set either start and end, or yearly, not both`));
+      }
       for (const field of ['firstDay', 'lastDay'] as const) {
         if (!isValidMonthDay(blackout.yearly[field])) problems.push(problemAt(document, [...path, 'yearly', field], PROBLEM_CODES.invalidDate, `${blackout.yearly[field]} is not a day of the year (MM-DD)`));
       }

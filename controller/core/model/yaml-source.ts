@@ -217,6 +217,14 @@ export function parsePolicyFile(input: PolicyFileInput, limits: YamlLimits = DEF
     const startPosition = contentStart === undefined ? start : lineCounter.linePos(contentStart);
     const source: SourceLocation = { file, line: startPosition.line, column: startPosition.col };
     for (const error of document.errors) {
+      const quote = error.code === 'MISSING_CHAR' ? /Missing closing (["'])quote/.exec(error.message)?.[1] : undefined;
+      const opened = quote === undefined ? -1 : input.text.lastIndexOf(quote, error.pos[0] - 1);
+      if (quote !== undefined && opened !== -1) {
+        // The parser notices at the end of the file; the mistake is where the string opened.
+        const position = lineCounter.linePos(opened);
+        problems.push(fileProblem(file, position.line, position.col, PROBLEM_CODES.yamlSyntax, `YAML syntax: the ${quote === '"' ? 'double' : 'single'}-quoted string opened here is never closed`));
+        continue;
+      }
       const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
       problems.push(fileProblem(file, position.line, position.col, PROBLEM_CODES.yamlSyntax, `YAML syntax: ${firstSentence(error.message)}`));
     }

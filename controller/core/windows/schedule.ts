@@ -2,6 +2,7 @@
  * Maintenance-window schedules: when occurrences start and end, in the window's time zone.
  * Pure: `from`/`at` are parameters; cron-parser, rrule and luxon only compute.
  *
+ * Searches look at most SEARCH_HORIZON_MS (about three years) ahead.
  * - cron: five fields (minute hour day-of-month month day-of-week), `#` for the nth weekday
  *   (`0 22 * * 2#2` = second Tuesday 22:00), evaluated in the zone by cron-parser.
  * - RRULE: RFC 5545 without DTSTART; FREQ DAILY, WEEKLY, MONTHLY or YEARLY, BYHOUR and BYMINUTE
@@ -17,6 +18,9 @@ const { RRule, Frequency } = rrulePackage as unknown as typeof import('rrule');
 type RRuleInstance = InstanceType<typeof RRule>;
 
 export const RRULE_ANCHOR = Date.UTC(2024, 0, 1, 0, 0, 0);
+
+/** Starts further away than this are treated as none (keeps every search bounded). */
+export const SEARCH_HORIZON_MS = 3 * 366 * 86400 * 1000;
 
 export interface CompiledSchedule {
   readonly zone: string;
@@ -49,7 +53,7 @@ function compileCron(expression: string, zone: string): ((from: Date) => Date | 
   }
   return (from) => {
     try {
-      const parsed = CronExpressionParser.parse(expression, { tz: zone, currentDate: new Date(from.getTime() - 1) });
+      const parsed = CronExpressionParser.parse(expression, { tz: zone, currentDate: new Date(from.getTime() - 1), endDate: new Date(from.getTime() + SEARCH_HORIZON_MS) });
       return parsed.next().toDate();
     } catch {
       return undefined;
@@ -76,7 +80,8 @@ function compileRrule(text: string, zone: string): ((from: Date) => Date | undef
   return (from) => {
     const wall = DateTime.fromJSDate(from, { zone });
     const floating = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
-    let candidate = rule.after(floating, true);
+    const horizon = new Date(floating.getTime() + SEARCH_HORIZON_MS);
+    let candidate: Date | null = rule.between(floating, horizon, true, (_date, index) => index < 1)[0] ?? null;
     // Wall times are mapped back into the zone; skip any that land before `from` (DST fold).
     for (let guard = 0; candidate !== null && guard < 4; guard++) {
       const local = DateTime.fromObject(
@@ -84,7 +89,7 @@ function compileRrule(text: string, zone: string): ((from: Date) => Date | undef
         { zone },
       ).toJSDate();
       if (local.getTime() >= from.getTime()) return local;
-      candidate = rule.after(candidate, false);
+      candidate = rule.between(candidate, horizon, false, (_date, index) => index < 1)[0] ?? null;
     }
     return undefined;
   };
