@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { Fleet, ResolvedHost } from '../../core/model/index.js';
-import { resolveFleetHosts } from '../../core/model/index.js';
+import { formatProblem, resolveFleetHosts } from '../../core/model/index.js';
+import { loadPolicyRepository } from '../../edges/policy-repo/load.js';
 import { collectFleetInventory } from '../../edges/inventory/collect-fleet-inventory.js';
 import { formatInventoryTable } from '../../edges/inventory/inventory-table.js';
 import { FileSecretReader } from '../../edges/transport/secrets/file-secret-reader.js';
@@ -12,13 +13,14 @@ import type { KeyRef, SecretReader } from '../../ports/transport.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 
-const USAGE = `usage: patchward inventory --fleet FILE [options]
+const USAGE = `usage: patchward inventory (-f POLICY_DIR | --fleet FILE) [options]
 
 Connects to every host of the Fleet over SSH (pinned host keys) and prints one inventory
 snapshot per host: OS release, kernel, installed packages, reboot needed, package-db health.
 
 options:
-  --fleet FILE        Fleet YAML (kind: Fleet; several documents allowed)
+  -f, --policy DIR    policy repository: every Fleet in it (validated like 'patchward validate')
+  --fleet FILE        a Fleet YAML file on its own (kind: Fleet; several documents allowed)
   --output FORMAT     table (default) or json (a HostInventoryList)
   --concurrency N     hosts at once (default 50)
   --timeout S         per-host deadline in seconds (default 60)
@@ -40,6 +42,14 @@ async function loadFleetFile(path: string): Promise<ResolvedHost[]> {
     hosts.push(...resolveFleetHosts(value as unknown as Fleet));
   }
   if (hosts.length === 0) throw new Error(`${path}: no Fleet with hosts`);
+  return hosts;
+}
+
+async function loadPolicyFleets(dir: string): Promise<ResolvedHost[]> {
+  const loaded = await loadPolicyRepository(dir);
+  if (!loaded.ok) throw new Error(`${dir} is not a valid policy repository:\n${loaded.problems.map(formatProblem).join('\n')}`);
+  const hosts = loaded.value.fleets.flatMap((fleet) => resolveFleetHosts(fleet.resource));
+  if (hosts.length === 0) throw new Error(`${dir}: no Fleet with hosts`);
   return hosts;
 }
 
@@ -68,6 +78,7 @@ export const inventoryCommand: Command = {
         args: [...args],
         options: {
           fleet: { type: 'string' },
+          policy: { type: 'string', short: 'f' },
           output: { type: 'string', default: 'table' },
           concurrency: { type: 'string' },
           timeout: { type: 'string' },
@@ -90,13 +101,20 @@ export const inventoryCommand: Command = {
     }
     const concurrency = positiveNumber(values.concurrency, 50);
     const timeout = positiveNumber(values.timeout, 60);
-    if (values.fleet === undefined || concurrency === undefined || timeout === undefined || !['table', 'json'].includes(values.output)) {
-      io.stderr.write(`patchward inventory: ${values.fleet === undefined ? '--fleet FILE is required' : 'bad --output, --concurrency or --timeout'}\n\n${USAGE}`);
+    const source = values.policy ?? values.fleet;
+    const problem =
+      source === undefined || (values.policy !== undefined && values.fleet !== undefined)
+        ? 'give either -f POLICY_DIR or --fleet FILE'
+        : concurrency === undefined || timeout === undefined || !['table', 'json'].includes(values.output)
+          ? 'bad --output, --concurrency or --timeout'
+          : undefined;
+    if (problem !== undefined || source === undefined || concurrency === undefined || timeout === undefined) {
+      io.stderr.write(`patchward inventory: ${problem ?? 'bad arguments'}\n\n${USAGE}`);
       return EXIT.usage;
     }
     let hosts: ResolvedHost[];
     try {
-      hosts = await loadFleetFile(resolve(io.cwd, values.fleet));
+      hosts = values.policy !== undefined ? await loadPolicyFleets(resolve(io.cwd, values.policy)) : await loadFleetFile(resolve(io.cwd, source));
     } catch (error) {
       io.stderr.write(`patchward inventory: cannot load the fleet: ${(error as Error).message}\n`);
       return EXIT.usage;

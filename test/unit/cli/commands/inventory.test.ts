@@ -62,7 +62,15 @@ describe('patchward inventory', () => {
     assert.match(run.stdout, /^r2 +refused .*HOST KEY MISMATCH/m);
   });
 
+  it('reads the Fleets of a policy repository with -f', async () => {
+    const run = await runCliCaptured(['inventory', '-f', '.', '--output', 'json'], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    const list = JSON.parse(run.stdout) as { items: { host: string; status: string }[] };
+    assert.deepEqual(list.items.map((item) => [item.host, item.status]), [['r1', 'ok'], ['r2', 'refused'], ['r3', 'ok']]);
+  });
+
   it('refuses bad usage with exit 2', async () => {
+    assert.equal((await runCliCaptured(['inventory', '-f', dir, '--fleet', 'x'])).code, 2);
     assert.equal((await runCliCaptured(['inventory'])).code, 2);
     assert.equal((await runCliCaptured(['inventory', '--fleet', 'x', '--output', 'xml'])).code, 2);
     assert.equal((await runCliCaptured(['inventory', '--fleet', join(dir, 'absent.yaml')])).code, 2);
