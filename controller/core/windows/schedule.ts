@@ -128,11 +128,12 @@ export function nextOccurrences(schedule: CompiledSchedule, from: Date, count: n
 export function occurrenceAt(schedule: CompiledSchedule, at: Date): Occurrence | undefined {
   const earliest = new Date(at.getTime() - schedule.durationSeconds * 1000 + 1);
   let found: Occurrence | undefined;
-  for (const occurrence of nextOccurrences(schedule, earliest, 1000)) {
-    if (occurrence.start.getTime() > at.getTime()) break;
+  for (let cursor = earliest; ; ) {
+    const [occurrence] = nextOccurrences(schedule, cursor, 1);
+    if (occurrence === undefined || occurrence.start.getTime() > at.getTime()) return found;
     if (occurrence.end.getTime() > at.getTime()) found = occurrence;
+    cursor = new Date(occurrence.start.getTime() + 1000);
   }
-  return found;
 }
 
 export interface WindowState {

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { CrdSchema } from '../../../../controller/core/model/crd-schema.js';
+import { formatProblem } from '../../../../controller/core/model/index.js';
+import { createPolicyValidator, type PolicyValidator } from '../../../../controller/core/model/validate-policy-set.js';
+import { readCrdSchemas } from '../../../../controller/edges/policy-repo/read-crds.js';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+
+describe('createPolicyValidator (pure: files and clock in, result out)', () => {
+  let crds: CrdSchema[];
+  let validator: PolicyValidator;
+  before(async () => {
+    crds = await readCrdSchemas();
+    validator = createPolicyValidator(crds);
+  });
+
+  it('locates problems in any document of a multi-document file, with quoted keys in paths', () => {
+    const text = [
+      'apiVersion: patchward.io/v1alpha1',
+      'kind: MaintenanceWindow',
+      'metadata: { name: w, labels: { "app.kubernetes.io/name": 7 } }',
+      'spec:',
+      '  timeZone: UTC',
+      '  schedules: [{ cron: "0 2 * * *", duration: 2h }]',
+      '---',
+      '# a comment before the second document',
+      'apiVersion: patchward.io/v1alpha1',
+      'kind: MaintenanceWindow',
+      'metadata:',
+      '  name: v',
+      'spec:',
+      '  timeZone: UTC',
+      '  schedules:',
+      '    - { cron: "0 2 * * *", duration: 2h, durration: 3h }',
+    ].join('\n');
+    const result = validator.validate([{ path: 'dir/w.yaml', text }], { now: NOW });
+    assert.ok(!result.ok);
+    assert.deepEqual(result.problems.map(formatProblem), [
+      'dir/w.yaml:3:58: error: metadata.labels["app.kubernetes.io/name"]: must be a string, not an integer',
+      'dir/w.yaml:16:42: error: spec.schedules[0].durration: unknown field "durration" (did you mean "duration"?)',
+    ]);
+  });
+
+  it('judges "never fires" and "expired" against the clock it is given', () => {
+    const text = 'apiVersion: patchward.io/v1alpha1\nkind: MaintenanceWindow\nmetadata: { name: w }\nspec:\n  timeZone: UTC\n  schedules:\n    - rrule: "FREQ=DAILY;BYHOUR=1;BYMINUTE=0;UNTIL=20270101T000000Z"\n      duration: 1h\n';
+    assert.equal(validator.validate([{ path: 'w.yaml', text }], { now: NOW }).ok, true);
+    const later = validator.validate([{ path: 'w.yaml', text }], { now: new Date('2027-06-01T00:00:00Z') });
+    assert.ok(!later.ok);
+    assert.equal(later.problems[0]?.code, 'ScheduleNeverFires');
+  });
+
+  it('keeps source locations of every loaded document', () => {
+    const text = 'apiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata: { name: b }\nspec: {}\n---\napiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata: { name: c }\nspec: {}\n';
+    const result = validator.validate([{ path: 'b.yaml', text }], { now: NOW });
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.patchBaselines.map((entry) => entry.source), [
+      { file: 'b.yaml', line: 1, column: 1 },
+      { file: 'b.yaml', line: 6, column: 1 },
+    ]);
+  });
+});
