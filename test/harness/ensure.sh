@@ -37,7 +37,10 @@ if [ "${1:-}" = "--list" ]; then
   exit 0
 fi
 
-[ "$(id -u)" = 0 ] || die "the sandbox needs root (overlay mounts, namespaces, chroot)"
+if [ "$(id -u)" != 0 ]; then
+  say "not root: skipping (the sandbox hosts need namespaces, overlay mounts and chroot; their tests skip too)"
+  exit 0
+fi
 all_cached() { [ -d "$BASE" ] && [ -d "$REPO" ] && [ -d "$PROV_APT" ] && [ -d "$PROV_RPM" ]; }
 if all_cached; then
   say "all layers cached in $CACHE"

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from './os-process.js';
@@ -47,12 +47,16 @@ export async function generateHostKey(hostDir: string, name: string): Promise<Ho
   return readHostKey(hostDir);
 }
 
-export async function readHostKey(hostDir: string): Promise<HostKey> {
+export function readHostKey(hostDir: string): HostKey {
   const pubPath = join(hostDir, 'upper', `${HOST_KEY_PATH}.pub`);
   const [type, blob] = readFileSync(pubPath, 'utf8').trim().split(/\s+/);
-  const printed = await runChecked('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubPath]);
-  const fingerprint = printed.split(/\s+/)[1] ?? '';
-  return { publicKey: `${type} ${blob}`, fingerprint };
+  return { publicKey: `${type} ${blob}`, fingerprint: fingerprintOf(blob ?? '') };
+}
+
+/** `SHA256:<unpadded base64>` of a public key blob, exactly as `ssh-keygen -l -E sha256` prints it. */
+export function fingerprintOf(base64Blob: string): string {
+  const digest = createHash('sha256').update(Buffer.from(base64Blob, 'base64')).digest('base64');
+  return `SHA256:${digest.replace(/=+$/, '')}`;
 }
 
 /** Writes a new boot id (a "reboot" of the host shows as a new /proc/sys/kernel/random/boot_id). */

@@ -12,10 +12,11 @@
  * `loadFleet(runDir)` picks a fleet up from another process (the CLI's `down`).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SandboxError } from './errors.js';
+import { cleanRunDir, forgetOnExit, killOnExit, OWNER_FILE, reapAbandonedFleets, TEMP_PREFIX } from './run-dirs.js';
 import { breakPackageDb, holdPackageLock, makeCommandHang, type PackageDbBreakage } from './faults.js';
 import { renderFleetYaml, type FleetYamlOptions } from './fleet-yaml.js';
 import { generateClientKey, generateHostKey, prepareHostDir, readBootId } from './host-dir.js';
@@ -34,7 +35,7 @@ import {
   type HostSpec,
 } from './host-runtime.js';
 import { missingLayers, resolveLayers, type SandboxFlavour, type SandboxLayers } from './layers.js';
-import { isAlive, pidsInNamespaceOf, signalRecorded, type CommandResult } from './os-process.js';
+import { isAlive, pidsInNamespaceOf, processStartTime, signalRecorded, type CommandResult } from './os-process.js';
 
 export type { SandboxFlavour } from './layers.js';
 export type { PackageDbBreakage } from './faults.js';
@@ -42,6 +43,7 @@ export type { FleetYamlOptions } from './fleet-yaml.js';
 export type { CommandResult } from './os-process.js';
 export type { ExecOptions } from './host-runtime.js';
 export { SandboxError, type SandboxErrorCode } from './errors.js';
+export { cleanRunDir, reapAbandonedFleets } from './run-dirs.js';
 
 export interface SandboxHost {
   readonly name: string;
@@ -104,25 +106,6 @@ export async function ensureSandboxImage(options: { quiet?: boolean } = {}): Pro
   if (code !== 0) throw new SandboxError('CommandFailed', `bash test/harness/ensure.sh exited ${code}`, { scriptsDir: layers.scriptsDir });
 }
 
-/** Stops whatever a (possibly crashed) earlier fleet left in runDir and removes it. */
-export async function cleanRunDir(runDir: string): Promise<void> {
-  if (!existsSync(runDir)) return;
-  await stopAllRecorded(runDir);
-  await unmountUnder(runDir);
-  await removeRunDir(runDir);
-}
-
-const liveFleets = new Set<SandboxFleet>();
-let exitHookInstalled = false;
-function killOnExit(fleet: SandboxFleet): void {
-  liveFleets.add(fleet);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const live of liveFleets) live.killNow();
-  });
-}
-
 /** Brings up hosts and resolves when every sshd accepts connections. */
 export async function startHosts(options: StartHostsOptions): Promise<SandboxFleet> {
   if (process.getuid?.() !== 0) throw new SandboxError('NotRoot', 'the sandbox hosts need root (namespaces, overlay mounts, chroot)');
@@ -134,9 +117,11 @@ export async function startHosts(options: StartHostsOptions): Promise<SandboxFle
   const missing = missingLayers(layers);
   if (missing.length > 0) throw new SandboxError('ImageMissing', `sandbox layers missing (run bash test/harness/ensure.sh): ${missing.join(', ')}`, { missing });
 
-  const runDir = options.runDir === undefined ? mkdtempSync(join(tmpdir(), 'patchward-sandbox-')) : resolve(options.runDir);
+  await reapAbandonedFleets();
+  const runDir = options.runDir === undefined ? mkdtempSync(join(tmpdir(), TEMP_PREFIX)) : resolve(options.runDir);
   if (options.runDir !== undefined) await cleanRunDir(runDir);
   mkdirSync(join(runDir, 'hosts'), { recursive: true });
+  if (options.stopOnExit !== false) writeFileSync(join(runDir, OWNER_FILE), `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
   const client = await generateClientKey(runDir);
 
   const names = groups.flatMap((g) => Array.from({ length: g.count }, (_, i) => ({ name: `${g.namePrefix ?? `pw-${g.flavour}`}-${String(i + 1).padStart(2, '0')}`, flavour: g.flavour })));
@@ -302,7 +287,7 @@ export class SandboxFleet {
 
   /** Stops every host, checks nothing is left mounted under the run dir, removes the run dir. */
   async stop(options: { keepRunDir?: boolean } = {}): Promise<void> {
-    liveFleets.delete(this);
+    forgetOnExit(this);
     await stopAllRecorded(this.runDir);
     await unmountUnder(this.runDir);
     if (options.keepRunDir === true || process.env['PATCHWARD_KEEP_TESTENV'] === '1') return;
