@@ -38,11 +38,22 @@ export class AdvisoryIndex {
   readonly stats: AdvisoryIndexStats;
   readonly #releases: ReadonlyMap<OsReleaseKey, ReleaseIndex>;
   readonly #advisories: ReadonlyMap<string, Advisory>;
+  readonly #byOrdinal: readonly Advisory[];
 
   constructor(releases: ReadonlyMap<OsReleaseKey, ReleaseIndex>, advisories: ReadonlyMap<string, Advisory>, stats: AdvisoryIndexStats) {
     this.#releases = releases;
     this.#advisories = advisories;
+    this.#byOrdinal = [...advisories.values()].sort((a, b) => a.ordinal - b.ordinal);
     this.stats = stats;
+  }
+
+  /** Number of advisories; ordinals run from 0 to `advisoryCount - 1`. */
+  get advisoryCount(): number {
+    return this.#byOrdinal.length;
+  }
+
+  advisoryAt(ordinal: number): Advisory | undefined {
+    return this.#byOrdinal[ordinal];
   }
 
   /** The per-release part, or undefined when no advisory covers that release. */

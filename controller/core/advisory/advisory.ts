@@ -8,6 +8,8 @@ import type { SeverityRating } from './severity.js';
 
 export interface Advisory {
   readonly id: string;
+  /** Dense number of the advisory within its index (0…count-1), for array-indexed bookkeeping. */
+  readonly ordinal: number;
   readonly summary?: string;
   readonly published?: string;
   readonly modified: string;

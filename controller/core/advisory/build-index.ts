@@ -219,12 +219,13 @@ function compileEntry(affected: OsvAffected, context: EntryContext): AffectedEnt
   };
 }
 
-function makeAdvisory(record: OsvRecord, rating: SeverityRating, knownExploited: BuildIndexOptions['knownExploited']): Advisory {
+function makeAdvisory(record: OsvRecord, ordinal: number, rating: SeverityRating, knownExploited: BuildIndexOptions['knownExploited']): Advisory {
   const cves = cvesOf(record);
   const exploited = knownExploited === undefined ? [] : cves.filter((cve) => knownExploited.has(cve));
   const aliases = [...new Set([...(record.aliases ?? []), ...(record.upstream ?? [])])].filter((alias) => alias !== record.id);
   return {
     id: record.id,
+    ordinal,
     ...(record.summary === undefined ? {} : { summary: record.summary }),
     ...(record.published === undefined ? {} : { published: record.published }),
     modified: record.modified,
@@ -265,7 +266,7 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>, options: BuildI
       const viaCve = inherited ?? highest(cvesOf(record).map((cve) => cveRatings.get(cve)));
       if (viaCve !== undefined) rating = { ...viaCve, source: 'alias' };
     }
-    const advisory = makeAdvisory(record, rating, options.knownExploited);
+    const advisory = makeAdvisory(record, advisories.size, rating, options.knownExploited);
     let used = false;
     for (const affected of record.affected ?? []) {
       const target = parseEcosystem(affected.package.ecosystem);

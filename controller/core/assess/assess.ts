@@ -7,13 +7,14 @@
  *
  * Cost: hosts whose package list is identical (same array, or same content) share one result:
  * a memo keyed by (release, sampled hash of the list), verified exactly. Within a release, each
- * (package, version) is matched once (`versionMemo`), and each package object once (`packageMemo`).
+ * (package, version) is matched once (`versionMemo`), and each package once (`packageMemo` by object,
+ * `contentMemo` by content for packages that have advisories).
  */
 import type { Advisory, AffectedEntry } from '../advisory/advisory.js';
 import { affectedInterval, type AdvisoryIndex, type ReleaseIndex } from '../advisory/advisory-index.js';
 import type { AdvisoryStream } from '../advisory/ecosystem.js';
 import type { HostInventory, InstalledPackage } from '../inventory/host-inventory.js';
-import type { ComplianceState, FleetAssessment, HostAssessment, MissingFix, PackageProblem, PackageSetAssessment, SeverityBucket } from './assessment.js';
+import type { ComplianceState, FleetAssessment, HostAssessment, MissingFix, PackageProblem, PackageSetAssessment, SeverityBucket, SeverityCounts } from './assessment.js';
 import { compileBaseline, type BaselineApprovals, type CompiledBaseline, type HostHolds } from './baseline.js';
 import { packageSetHash, samePackageSet } from './package-set-key.js';
 import { summarizeFleet } from './summary.js';
@@ -36,13 +37,26 @@ interface ReleaseContext {
   readonly index: ReleaseIndex;
   readonly holds: HostHolds;
   readonly versionMemo: Map<string, Map<string, readonly Match[]>>;
-  readonly packageMemo: WeakMap<InstalledPackage, readonly MissingFix[] | PackageProblem>;
+  readonly packageMemo: WeakMap<InstalledPackage, PackageFindings | PackageProblem>;
+  /** Same, by content, for packages with advisories: equal packages in distinct objects share findings. */
+  readonly contentMemo: Map<string, PackageFindings | PackageProblem>;
   readonly arrayMemo: WeakMap<readonly InstalledPackage[], PackageSetAssessment>;
   readonly hashMemo: Map<number, { packages: readonly InstalledPackage[]; result: PackageSetAssessment }[]>;
 }
 
+/** The findings of one installed package and their codes (see `codeOf`). */
+export interface PackageFindings {
+  readonly findings: readonly MissingFix[];
+  readonly codes: Int32Array;
+}
+
 interface Context {
   readonly index: AdvisoryIndex;
+  /** Per advisory ordinal: the stamp of the last package set that counted it. */
+  readonly seen: Int32Array;
+  /** Per advisory ordinal: 1 when known-exploited. */
+  readonly exploited: Uint8Array;
+  stamp: number;
   readonly baseline: CompiledBaseline;
   readonly streams: ReadonlySet<AdvisoryStream>;
   readonly releases: Map<string, ReleaseContext | undefined>;
@@ -50,6 +64,7 @@ interface Context {
 }
 
 const NO_FINDINGS: readonly MissingFix[] = Object.freeze([]);
+const NO_PACKAGE_FINDINGS: PackageFindings = Object.freeze({ findings: NO_FINDINGS, codes: new Int32Array(0) });
 const NO_MATCHES: readonly Match[] = Object.freeze([]);
 const MAX_BUCKET = 8;
 
@@ -74,25 +89,35 @@ function matchVersion(context: Context, release: ReleaseContext, name: string, v
 }
 
 function idsOf(advisory: Advisory): readonly string[] {
-  return [advisory.id, ...advisory.aliases, ...advisory.cves];
+  return advisory.aliases.length === 0 && advisory.cves.length === 0 ? [advisory.id] : [advisory.id, ...advisory.aliases, ...advisory.cves];
 }
 
-function packageFindings(context: Context, release: ReleaseContext, pkg: InstalledPackage): readonly MissingFix[] | PackageProblem {
+function packageFindings(context: Context, release: ReleaseContext, pkg: InstalledPackage): PackageFindings | PackageProblem {
   const memo = release.packageMemo.get(pkg);
   if (memo !== undefined) return memo;
   const { index } = release;
   const bySource = index.naming === 'source';
   const name = bySource ? (pkg.source ?? pkg.name) : pkg.name;
   const entries = index.packages.get(name);
-  let result: readonly MissingFix[] | PackageProblem = NO_FINDINGS;
+  let result: PackageFindings | PackageProblem = NO_PACKAGE_FINDINGS;
   if (entries !== undefined) {
     const version = bySource ? (pkg.sourceVersion ?? pkg.version) : pkg.version;
+    const key = `${pkg.name}\u0000${pkg.version}\u0000${pkg.arch}\u0000${name}\u0000${version}`;
+    const known = release.contentMemo.get(key);
+    if (known !== undefined) {
+      release.packageMemo.set(pkg, known);
+      return known;
+    }
     if (!index.scheme.isValidVersion(version)) {
       result = { package: pkg.name, version, reason: 'invalid-version' };
     } else {
       const matches = matchVersion(context, release, name, version, entries);
-      if (matches.length > 0) result = matches.map((match) => toFinding(context, release, pkg, name, version, match));
+      if (matches.length > 0) {
+        const findings = matches.map((match) => toFinding(context, release, pkg, name, version, match));
+        result = { findings, codes: Int32Array.from(findings, (finding, i) => codeOf(finding, (matches[i] as Match).entry.advisory.ordinal)) };
+      }
     }
+    release.contentMemo.set(key, result);
   }
   release.packageMemo.set(pkg, result);
   return result;
@@ -101,75 +126,117 @@ function packageFindings(context: Context, release: ReleaseContext, pkg: Install
 function toFinding(context: Context, release: ReleaseContext, pkg: InstalledPackage, source: string, version: string, match: Match): MissingFix {
   const { entry } = match;
   const advisory = entry.advisory;
-  const approval = context.baseline.approvedMinVersion(release.index.release, source, idsOf(advisory));
-  const approvedMissing =
-    approval !== undefined && release.index.scheme.isValidVersion(approval.minVersion) && release.index.scheme.compare(version, approval.minVersion) < 0;
-  const heldReason = release.holds.holdReason(release.index.release, pkg.name, source);
+  const scheme = release.index.scheme;
+  const approval = context.baseline.hasApprovals ? context.baseline.approvedMinVersion(release.index.release, source, idsOf(advisory)) : undefined;
+  const approvedMissing = approval !== undefined && scheme.isValidVersion(approval.minVersion) && scheme.compare(version, approval.minVersion) < 0;
+  // One literal of one shape (absent optionals are undefined, dropped by JSON): cheap to build.
   return {
     advisory: advisory.id,
     cves: advisory.cves,
-    ...(advisory.summary === undefined ? {} : { summary: advisory.summary }),
+    summary: advisory.summary,
     package: pkg.name,
     arch: pkg.arch,
     source,
     installedVersion: pkg.version,
     comparedVersion: version,
-    ...(match.fixed === undefined ? {} : { fixedVersion: match.fixed }),
+    fixedVersion: match.fixed,
     unfixed: match.fixed === undefined,
     severity: entry.severity.level,
-    ...(entry.severity.score === undefined ? {} : { score: entry.severity.score }),
+    score: entry.severity.score,
     knownExploited: advisory.knownExploited,
     stream: entry.stream,
     approved: approval !== undefined,
-    ...(approval === undefined ? {} : { approvedMinVersion: approval.minVersion }),
+    approvedMinVersion: approval?.minVersion,
     approvedMissing,
-    ...(heldReason === undefined ? {} : { heldReason }),
+    heldReason: release.holds.holdReason(release.index.release, pkg.name, source),
   };
 }
 
-function emptyCounts(): Record<SeverityBucket, number> {
-  return { critical: 0, high: 0, medium: 0, low: 0, none: 0, unrated: 0 };
+const BUCKETS: readonly SeverityBucket[] = ['critical', 'high', 'medium', 'low', 'none', 'unrated'];
+const BUCKET_OF: Readonly<Record<string, number>> = { critical: 0, high: 1, medium: 2, low: 3, none: 4 };
+const HELD = 0;
+const APPROVED_MISSING = 1;
+const UNFIXED = 2;
+const UNAPPROVED = 3;
+
+/** One int per finding: advisory ordinal << 6 | severity bucket << 3 | category. */
+function codeOf(finding: MissingFix, ordinal: number): number {
+  const category = finding.heldReason !== undefined ? HELD : finding.approvedMissing ? APPROVED_MISSING : finding.unfixed ? UNFIXED : finding.approved ? 4 : UNAPPROVED;
+  return (ordinal << 6) | ((finding.severity === undefined ? 5 : (BUCKET_OF[finding.severity] ?? 5)) << 3) | category;
+}
+
+/** Findings of a package set, kept per package (shared) and flattened only when read. */
+class PackageSetResult implements PackageSetAssessment {
+  readonly advisoryCounts: SeverityCounts;
+  readonly findingCount: number;
+  readonly approvedMissing: number;
+  readonly unapprovedMissing: number;
+  readonly unfixed: number;
+  readonly held: number;
+  readonly knownExploited: number;
+  readonly problems: readonly PackageProblem[];
+  /** Internal: per-package finding lists and their codes, for the fleet summary. */
+  readonly chunks: readonly PackageFindings[];
+  #flat: readonly MissingFix[] | undefined;
+
+  constructor(chunks: readonly PackageFindings[], problems: readonly PackageProblem[], tally: Tally) {
+    this.chunks = chunks;
+    this.problems = problems;
+    this.advisoryCounts = tally.counts;
+    this.findingCount = tally.findings;
+    this.approvedMissing = tally.categories[APPROVED_MISSING] ?? 0;
+    this.unapprovedMissing = tally.categories[UNAPPROVED] ?? 0;
+    this.unfixed = tally.categories[UNFIXED] ?? 0;
+    this.held = tally.categories[HELD] ?? 0;
+    this.knownExploited = tally.knownExploited;
+  }
+
+  get findings(): readonly MissingFix[] {
+    if (this.#flat === undefined) this.#flat = this.chunks.length === 0 ? NO_FINDINGS : this.chunks.flatMap((chunk) => chunk.findings);
+    return this.#flat;
+  }
+
+  toJSON(): unknown {
+    const { chunks: _chunks, ...rest } = this;
+    return { ...rest, findings: this.findings };
+  }
+}
+
+interface Tally {
+  readonly counts: Record<SeverityBucket, number>;
+  readonly categories: number[];
+  findings: number;
+  knownExploited: number;
 }
 
 function assessPackageSet(context: Context, release: ReleaseContext, packages: readonly InstalledPackage[]): PackageSetAssessment {
   context.distinct += 1;
-  const findings: MissingFix[] = [];
+  const chunks: PackageFindings[] = [];
   const problems: PackageProblem[] = [];
   for (const pkg of packages) {
     const found = packageFindings(context, release, pkg);
-    if (Array.isArray(found)) {
-      for (const finding of found as readonly MissingFix[]) findings.push(finding);
-    } else problems.push(found as PackageProblem);
+    if ('codes' in found) {
+      if (found.codes.length > 0) chunks.push(found);
+    } else problems.push(found);
   }
-  const advisoryCounts = emptyCounts();
-  const seen = new Map<string, MissingFix>();
-  let approvedMissing = 0;
-  let unapprovedMissing = 0;
-  let unfixed = 0;
-  let held = 0;
-  let knownExploited = 0;
-  for (const finding of findings) {
-    if (finding.heldReason !== undefined) held += 1;
-    else if (finding.approvedMissing) approvedMissing += 1;
-    else if (finding.unfixed) unfixed += 1;
-    else if (!finding.approved) unapprovedMissing += 1;
-    if (!seen.has(finding.advisory)) {
-      seen.set(finding.advisory, finding);
-      advisoryCounts[finding.severity ?? 'unrated'] += 1;
-      if (finding.knownExploited) knownExploited += 1;
+  const tally: Tally = { counts: { critical: 0, high: 0, medium: 0, low: 0, none: 0, unrated: 0 }, categories: [0, 0, 0, 0, 0], findings: 0, knownExploited: 0 };
+  const stamp = ++context.stamp;
+  const { seen, exploited } = context;
+  for (const chunk of chunks) {
+    const { codes } = chunk;
+    tally.findings += codes.length;
+    for (let i = 0; i < codes.length; i += 1) {
+      const code = codes[i] as number;
+      tally.categories[code & 7] = (tally.categories[code & 7] ?? 0) + 1;
+      const ordinal = code >>> 6;
+      if (seen[ordinal] === stamp) continue;
+      seen[ordinal] = stamp;
+      const bucket = BUCKETS[(code >>> 3) & 7] ?? 'unrated';
+      tally.counts[bucket] += 1;
+      if (exploited[ordinal] === 1) tally.knownExploited += 1;
     }
   }
-  return {
-    findings: findings.length === 0 ? NO_FINDINGS : findings,
-    advisoryCounts,
-    advisories: [...seen.keys()],
-    approvedMissing,
-    unapprovedMissing,
-    unfixed,
-    held,
-    knownExploited,
-    problems,
-  };
+  return new PackageSetResult(chunks, problems, tally);
 }
 
 /** One context per (release, applicable holds): hosts in it can share results. */
@@ -177,7 +244,7 @@ function releaseContext(context: Context, release: string, holds: HostHolds): Re
   const key = holds.key === '' ? release : `${release}\u0000${holds.key}`;
   if (context.releases.has(key)) return context.releases.get(key);
   const index = context.index.release(release);
-  const value = index === undefined ? undefined : { index, holds, versionMemo: new Map(), packageMemo: new WeakMap(), arrayMemo: new WeakMap(), hashMemo: new Map() };
+  const value = index === undefined ? undefined : { index, holds, versionMemo: new Map(), packageMemo: new WeakMap(), contentMemo: new Map(), arrayMemo: new WeakMap(), hashMemo: new Map() };
   context.releases.set(key, value);
   return value;
 }
@@ -228,6 +295,9 @@ export function assess(fleet: readonly HostInventory[], index: AdvisoryIndex, ba
     streams: new Set(options.streams ?? ['standard']),
     releases: new Map(),
     distinct: 0,
+    seen: new Int32Array(index.advisoryCount),
+    exploited: Uint8Array.from({ length: index.advisoryCount }, (_, ordinal) => (index.advisoryAt(ordinal)?.knownExploited === true ? 1 : 0)),
+    stamp: 0,
   };
   const hosts = fleet.map((host) => assessHost(context, host));
   return { hosts, summary: summarizeFleet(hosts, index, context.distinct, options.topAdvisories ?? 20) };

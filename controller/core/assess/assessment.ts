@@ -66,9 +66,9 @@ export interface PackageProblem {
 /** The part of a host's assessment that depends only on (release, package list): memoised. */
 export interface PackageSetAssessment {
   readonly findings: readonly MissingFix[];
+  readonly findingCount: number;
   /** Distinct advisories by severity. */
   readonly advisoryCounts: SeverityCounts;
-  readonly advisories: readonly string[];
   readonly approvedMissing: number;
   readonly unapprovedMissing: number;
   readonly unfixed: number;

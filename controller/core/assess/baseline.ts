@@ -62,6 +62,8 @@ export interface HostHolds {
 }
 
 export interface CompiledBaseline {
+  /** False when the baseline approves nothing (then every finding is unapproved). */
+  readonly hasApprovals: boolean;
   /** The approval's `minVersion` for (release, package, any of the ids), or undefined. */
   approvedMinVersion(release: OsReleaseKey, packageName: string, ids: readonly string[]): { readonly approval: string; readonly minVersion: string } | undefined;
   /** Holds that apply to a host with these labels. */
@@ -76,6 +78,7 @@ function hostHolds(key: string, holds: readonly CompiledHold[]): HostHolds {
   return {
     key,
     holdReason(release, binaryName, sourceName) {
+      if (holds.length === 0) return undefined;
       for (const hold of holds) {
         if (hold.releases !== undefined && !hold.releases.has(release)) continue;
         if (hold.pattern.test(binaryName) || hold.pattern.test(sourceName)) return hold.reason;
@@ -118,7 +121,9 @@ export function compileBaseline(baseline: BaselineApprovals, now: Date): Compile
   const scoped = holds.map((hold, i) => ({ hold, i })).filter(({ hold }) => hold.hosts !== undefined);
   const byKey = new Map<string, HostHolds>([['', hostHolds('', everyHost)]]);
   return {
+    hasApprovals: approvals.size > 0,
     approvedMinVersion(release, packageName, ids) {
+      if (approvals.size === 0) return undefined;
       const byId = approvals.get(`${release}\u0000${packageName}`);
       if (byId === undefined) return undefined;
       for (const id of ids) {

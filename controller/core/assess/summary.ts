@@ -23,6 +23,12 @@ export function compareExposure(a: AdvisoryExposure, b: AdvisoryExposure): numbe
   return a.advisory < b.advisory ? -1 : a.advisory > b.advisory ? 1 : 0;
 }
 
+/** The per-package chunks of a result built by `assess` (empty for foreign implementations). */
+function chunksOf(result: PackageSetAssessment): readonly { readonly codes: Int32Array }[] {
+  const chunks = (result as { chunks?: readonly { readonly codes: Int32Array }[] }).chunks;
+  return chunks ?? [];
+}
+
 export function summarizeFleet(hosts: readonly HostAssessment[], index: AdvisoryIndex, distinctPackageSets: number, top: number): FleetSummary {
   const byState: Record<ComplianceState, number> = { unknown: 0, 'missing-approved-fixes': 0, 'pending-reboot': 0, 'missing-unapproved-fixes': 0, compliant: 0 };
   const byRelease: Record<string, number> = {};
@@ -37,39 +43,43 @@ export function summarizeFleet(hosts: readonly HostAssessment[], index: Advisory
     const result = host.result;
     if (result === undefined) continue;
     perResult.set(result, (perResult.get(result) ?? 0) + 1);
-    findings += result.findings.length;
+    findings += result.findingCount;
     if (result.knownExploited > 0) hostsWithKnownExploited += 1;
     const highest = highestBucket(result);
     if (highest !== undefined) hostsByHighestSeverity[highest] += 1;
   }
-  const exposure = new Map<string, { hosts: number; unfixed: boolean; severity: AdvisoryExposure['severity']; score: number | undefined }>();
+  // Per advisory ordinal: hosts affected, and whether any affected host has a fix available.
+  const hostsBy = new Float64Array(index.advisoryCount);
+  const fixable = new Uint8Array(index.advisoryCount);
+  const seen = new Int32Array(index.advisoryCount);
+  let stamp = 0;
   for (const [result, count] of perResult) {
-    const perAdvisory = new Map<string, { unfixed: boolean; severity: AdvisoryExposure['severity']; score: number | undefined }>();
-    for (const finding of result.findings) {
-      const known = perAdvisory.get(finding.advisory);
-      if (known === undefined) perAdvisory.set(finding.advisory, { unfixed: finding.unfixed, severity: finding.severity, score: finding.score });
-      else if (!finding.unfixed) known.unfixed = false;
-    }
-    for (const [id, value] of perAdvisory) {
-      const total = exposure.get(id);
-      if (total === undefined) exposure.set(id, { hosts: count, ...value });
-      else {
-        total.hosts += count;
-        total.unfixed &&= value.unfixed;
+    stamp += 1;
+    for (const chunk of chunksOf(result)) {
+      const { codes } = chunk;
+      for (let i = 0; i < codes.length; i += 1) {
+        const code = codes[i] as number;
+        const ordinal = code >>> 6;
+        if ((code & 7) !== 2) fixable[ordinal] = 1;
+        if (seen[ordinal] === stamp) continue;
+        seen[ordinal] = stamp;
+        hostsBy[ordinal] = (hostsBy[ordinal] ?? 0) + count;
       }
     }
   }
   const ranked: AdvisoryExposure[] = [];
-  for (const [id, value] of exposure) {
-    const advisory = index.advisory(id);
+  for (let ordinal = 0; ordinal < hostsBy.length; ordinal += 1) {
+    const hostCount = hostsBy[ordinal] ?? 0;
+    const advisory = index.advisoryAt(ordinal);
+    if (hostCount === 0 || advisory === undefined) continue;
     ranked.push({
-      advisory: id,
-      cves: advisory?.cves ?? [],
-      severity: value.severity,
-      ...(value.score === undefined ? {} : { score: value.score }),
-      knownExploited: advisory?.knownExploited ?? false,
-      hosts: value.hosts,
-      unfixed: value.unfixed,
+      advisory: advisory.id,
+      cves: advisory.cves,
+      severity: advisory.severity.level,
+      ...(advisory.severity.score === undefined ? {} : { score: advisory.severity.score }),
+      knownExploited: advisory.knownExploited,
+      hosts: hostCount,
+      unfixed: fixable[ordinal] !== 1,
     });
   }
   ranked.sort(compareExposure);
