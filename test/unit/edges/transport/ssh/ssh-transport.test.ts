@@ -13,11 +13,19 @@ import { FakeSshServer, generateKeyPair } from '../../../../fakes/fake-ssh-serve
 const logger = pino({ level: 'silent' });
 const clientKey = generateKeyPair();
 const otherKey = generateKeyPair();
-const secrets: SecretReader = { read: async (ref: KeyRef) => Buffer.from('file' in ref && ref.file === 'other' ? otherKey.privateKey : clientKey.privateKey) };
+const secrets: SecretReader = {
+  read: async (ref: KeyRef) => {
+    const file = 'file' in ref ? ref.file : '';
+    return Buffer.from(file === 'garbage' ? 'not a private key' : file === 'other' ? otherKey.privateKey : clientKey.privateKey);
+  },
+};
+/** Larger than one SSH channel packet, with a 2-byte character straddling every chunk boundary. */
+const wide = 'é'.repeat(100_000);
 
 function reply(command: string): { stdout?: string; stderr?: string; code?: number; hang?: boolean } {
   if (command.startsWith('sudo -n -- ')) return { stderr: 'sudo: a password is required\n', code: 1 };
   if (command.includes('hang')) return { hang: true };
+  if (command.includes('wide')) return { stdout: wide, code: 0 };
   return { stdout: `ran: ${command}\n`, stderr: 'warn\n', code: 3 };
 }
 
@@ -104,6 +112,24 @@ describe('SshTransport against an in-process SSH server', () => {
     assert.equal((await transport.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
     assert.equal(server.connectionsAccepted - before, 1);
     await pool.closeAll();
+  });
+
+  it('decodes large multi-byte output whole, not chunk by chunk', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const result = await new SshTransport(targetOf(server), pool, { logger }).run(['wide'], { timeoutMs: 3000 });
+    assert.equal(result.exitCode, 0);
+    assert.ok(result.stdout === wide, `stdout differs (${result.stdout.length} vs ${wide.length} characters)`);
+    await pool.closeAll();
+  });
+
+  it('classifies an unparseable private key as KeyUnavailable, without quoting it', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    await assert.rejects(new SshTransport(targetOf(server, { name: 'h4', key: { file: 'garbage' } }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), (error: unknown) => {
+      assert.ok(hasCode('KeyUnavailable')(error));
+      assert.ok(!(error as Error).message.includes('not a private key'), (error as Error).message);
+      return true;
+    });
+    assert.equal(pool.size, 0);
   });
 
   it('classifies refused connections and failed authentication', async () => {
