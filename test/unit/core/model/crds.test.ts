@@ -36,6 +36,11 @@ function structuralProblems(schema: Schema, path: string, problems: string[]): v
   }
   const properties = (schema['properties'] ?? {}) as Record<string, Schema>;
   for (const [name, sub] of Object.entries(properties)) {
+    if (path === '' && name === 'metadata') {
+      // The API server allows nothing but `type: object` here (and name/generateName constraints).
+      if (JSON.stringify(sub) !== JSON.stringify({ type: 'object' })) problems.push('.metadata: must be exactly {type: object}');
+      continue;
+    }
     if (typeof sub['description'] !== 'string' || sub['description'].length < 3) problems.push(`${path}.${name}: no description`);
     structuralProblems(sub, `${path}.${name}`, problems);
   }
