@@ -11,8 +11,9 @@ import { ensureSandboxImage, loadFleet, SandboxError, startHosts, type HostGroup
 
 const USAGE = `usage: sandbox.sh <command> [--name NAME | --run-dir DIR] ...
 
-  up <count> [apt|rpm] [<count> <flavour> ...] [--user root|patchward]
-                         start hosts (a leftover fleet of that name is cleaned up first);
+  up <count> [apt|rpm][:prefix] [<count> <flavour>[:prefix] ...] [--user root|patchward]
+                         start hosts named <prefix>-01... (default prefix pw-<flavour>; a leftover
+                         fleet of that name is cleaned up first);
                          writes <run-dir>/fleet.yaml (Fleet, pinned host keys) and prints the hosts
   down                   stop every host, check no mounts are left, remove the run dir
   status                 hosts, running or not, boot id, processes and memory (PSS)
@@ -70,11 +71,11 @@ function groupsOf(args: readonly string[]): HostGroup[] {
   const groups: HostGroup[] = [];
   for (let i = 0; i < args.length; i += 2) {
     const count = Number(args[i]);
-    const flavour = (args[i + 1] ?? 'apt') as SandboxFlavour;
-    if (!Number.isInteger(count) || count < 1 || (flavour !== 'apt' && flavour !== 'rpm')) {
-      throw new SandboxError('BadArgument', `expected <count> [apt|rpm] pairs, got: ${args.join(' ')}`);
+    const [flavour = 'apt', namePrefix] = (args[i + 1] ?? 'apt').split(':') as [SandboxFlavour, string | undefined];
+    if (!Number.isInteger(count) || count < 1 || (flavour !== 'apt' && flavour !== 'rpm') || (namePrefix !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(namePrefix))) {
+      throw new SandboxError('BadArgument', `expected <count> [apt|rpm][:<name-prefix>] pairs, got: ${args.join(' ')}`);
     }
-    groups.push({ count, flavour });
+    groups.push(namePrefix === undefined ? { count, flavour } : { count, flavour, namePrefix });
   }
   if (groups.length === 0) throw new SandboxError('BadArgument', 'up needs a host count');
   return groups;
@@ -166,6 +167,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
   }
 }
+
+// `sandbox.sh up 3 | head -1` must not turn a closed pipe into a crash after the hosts are up.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
