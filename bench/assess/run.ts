@@ -167,7 +167,7 @@ function buildFleet(images: readonly Image[], weights: readonly number[], hosts:
       const i = pick(rand, changeable);
       const base = packages[i] as InstalledPackage;
       const version = pick(rand, image.alternatives.get(i) ?? [base.version]);
-      packages[i] = image.family === 'debian' ? { ...base, version, sourceVersion: version } : { ...base, version };
+      packages[i] = Object.freeze(image.family === 'debian' ? { ...base, version, sourceVersion: version } : { ...base, version });
     }
     fleet.push(makeHost(`host-${h}`, image, packages));
   }
