@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { mountsUnder } from '../../harness/host-runtime.js';
+import { runCliCaptured } from '../../helpers/run-cli.js';
 import { resolveLayers } from '../../harness/layers.js';
 import { runCommand, type CommandResult } from '../../harness/os-process.js';
 import { ensureSandboxImage, startHosts, type SandboxFleet } from '../../harness/sandbox.js';
@@ -140,6 +141,18 @@ describe('sandbox hosts', { skip: isRoot ? false : 'needs root (namespaces, over
 
     await fleet.breakPackageDb(apt[2], 'half-configured');
     assert.match(await sh(fleet, apt[2], 'dpkg-query -W -f "\\${db:Status-Status}" pw-broken'), /^half-configured$/);
+  });
+
+  it('writes a Fleet document that `patchward validate` accepts, pinning the current host keys', async () => {
+    const dir = join(fleet.runDir, 'policy');
+    mkdirSync(dir);
+    fleet.writeFleetYaml(join(dir, 'fleet.yaml'), { user: 'patchward' });
+    const run = await runCliCaptured(['validate', dir]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const doc = parse(readFileSync(join(dir, 'fleet.yaml'), 'utf8')) as { spec: { hosts: { name: string; labels: Record<string, string>; ssh: { user: string; sudo: boolean; hostKeys: string[] } }[] } };
+    assert.deepEqual(doc.spec.hosts.map((h) => h.ssh.hostKeys), fleet.hosts.map((h) => [h.hostKeyPublic]));
+    assert.deepEqual(doc.spec.hosts.map((h) => h.labels['os']), ['debian-12', 'debian-12', 'debian-12', 'rocky-9']);
+    assert.ok(doc.spec.hosts.every((h) => h.ssh.user === 'patchward' && h.ssh.sudo));
   });
 
   it('stops without leaving processes, mounts or the run dir behind', async () => {
