@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { fingerprintOf, parsePinnedKey } from '../../../../../controller/edges/transport/ssh/host-keys.js';
@@ -130,6 +131,22 @@ describe('SshTransport against an in-process SSH server', () => {
       return true;
     });
     assert.equal(pool.size, 0);
+  });
+
+  it('classifies a silent endpoint as ConnectTimeout and one that hangs up as ConnectionLost', async () => {
+    const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    const held: Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    const hangUp = createServer((socket) => socket.end());
+    const pool = new SshConnectionPool({ secrets, logger });
+    try {
+      await assert.rejects(new SshTransport(targetOf(server, { name: 's1', port: await listen(silent), connectTimeoutMs: 300 }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('ConnectTimeout'));
+      await assert.rejects(new SshTransport(targetOf(server, { name: 's2', port: await listen(hangUp) }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('ConnectionLost'));
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+      hangUp.close();
+    }
   });
 
   it('classifies refused connections and failed authentication', async () => {
