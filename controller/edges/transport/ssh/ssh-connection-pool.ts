@@ -1,5 +1,4 @@
-import ssh2 from 'ssh2';
-import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { NodeSSH, type Config } from 'node-ssh';
 import { ExternalError } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
 import type { SecretReader, SshTarget, TrustedOnFirstUse } from '../../../ports/transport.js';
@@ -18,13 +17,13 @@ export interface SshPoolOptions {
 }
 
 /**
- * One SSH connection per host, shared by every command to that host and by hosts that jump
- * through it. A connection that closes leaves the pool; the next command connects again.
+ * One SSH connection (a node-ssh `NodeSSH`) per host, shared by every command to that host and by
+ * hosts that jump through it. A connection that closes leaves the pool; the next command connects again.
  */
 export class SshConnectionPool {
   readonly #options: SshPoolOptions;
   readonly #logger: Logger;
-  readonly #connections = new Map<string, Promise<Client>>();
+  readonly #connections = new Map<string, Promise<NodeSSH>>();
   readonly #keys = new Map<string, Promise<Buffer>>();
   /** Keys accepted on first use in this process: later connections must present the same key. */
   readonly #firstUse = new Map<string, HostKey>();
@@ -41,7 +40,7 @@ export class SshConnectionPool {
   }
 
   /** The pooled, ready connection to `target` (connecting, through its jump host, if needed). */
-  connect(target: SshTarget): Promise<Client> {
+  connect(target: SshTarget): Promise<NodeSSH> {
     const existing = this.#connections.get(target.name);
     if (existing !== undefined) return existing;
     const pending = this.#open(target);
@@ -52,12 +51,10 @@ export class SshConnectionPool {
     return pending;
   }
 
-  /** Forgets `client` for `target` (it dropped) and ends it. */
-  drop(target: SshTarget, client: Client): void {
-    void this.#connections.get(target.name)?.then((current) => {
-      if (current === client) this.#connections.delete(target.name);
-    }, () => undefined);
-    client.end();
+  /** Forgets `ssh` for `target` (it dropped) and ends it. */
+  drop(target: SshTarget, ssh: NodeSSH): void {
+    this.#forget(target.name, ssh);
+    ssh.dispose();
   }
 
   /** Ends the connection to `name` if one is open or opening; never connects. */
@@ -65,7 +62,7 @@ export class SshConnectionPool {
     const pending = this.#connections.get(name);
     if (pending === undefined) return;
     this.#connections.delete(name);
-    pending.then((client) => client.end(), () => undefined);
+    pending.then((ssh) => ssh.dispose(), () => undefined);
   }
 
   /** Hosts with an open (or opening) connection. */
@@ -77,8 +74,15 @@ export class SshConnectionPool {
   async closeAll(): Promise<void> {
     const all = [...this.#connections.values()];
     this.#connections.clear();
-    const clients = await Promise.allSettled(all);
-    for (const settled of clients) if (settled.status === 'fulfilled') settled.value.end();
+    const connections = await Promise.allSettled(all);
+    for (const settled of connections) if (settled.status === 'fulfilled') settled.value.dispose();
+  }
+
+  /** Removes `name` from the pool if `ssh` is still its connection. */
+  #forget(name: string, ssh: NodeSSH): void {
+    void this.#connections.get(name)?.then((current) => {
+      if (current === ssh) this.#connections.delete(name);
+    }, () => undefined);
   }
 
   #key(target: SshTarget): Promise<Buffer> {
@@ -92,7 +96,7 @@ export class SshConnectionPool {
     return key;
   }
 
-  async #open(target: SshTarget): Promise<Client> {
+  async #open(target: SshTarget): Promise<NodeSSH> {
     const pinned: HostKey[] = [];
     for (const [index, line] of target.hostKeys.entries()) {
       const key = parsePinnedKey(line);
@@ -103,8 +107,8 @@ export class SshConnectionPool {
     }
     const remembered = this.#firstUse.get(target.name);
     if (pinned.length === 0 && remembered !== undefined) pinned.push(remembered);
-    const privateKey = await this.#key(target);
-    let sock: ClientChannel | undefined;
+    const privateKey = (await this.#key(target)).toString('utf8');
+    let sock: Config['sock'];
     if (target.jumpHost !== undefined) {
       const jump = await this.connect(target.jumpHost);
       sock = await forwardOut(jump, target, target.jumpHost.name);
@@ -112,7 +116,8 @@ export class SshConnectionPool {
     const { verify, state } = createHostVerifier(pinned, target.trustOnFirstUse);
     const logger = this.#logger.child({ host: target.name });
     const started = performance.now();
-    const config: ConnectConfig = {
+    // node-ssh hands this config to ssh2's `Client.connect` as is.
+    const config: Config = {
       host: target.address,
       port: target.port,
       username: target.user,
@@ -124,53 +129,53 @@ export class SshConnectionPool {
       ...(pinned.length > 0 ? { algorithms: { serverHostKey: hostKeyAlgorithmsFor(pinned.map((pin) => pin.type)) as never } } : {}),
       ...(sock === undefined ? {} : { sock }),
     };
-    const client = new ssh2.Client();
-    return new Promise<Client>((resolve, reject) => {
-      let ready = false;
-      client.on('error', (raw: unknown) => {
-        if (!ready) {
-          client.end();
-          reject(classifyConnectError(raw, target, state, pinned, target.jumpHost?.name));
-          return;
-        }
-        logger.warn({ err: raw }, 'ssh connection error');
-      });
-      client.on('close', () => {
-        void this.#connections.get(target.name)?.then((current) => {
-          if (current === client) this.#connections.delete(target.name);
-        }, () => undefined);
-        if (!ready) reject(classifyConnectError(new Error('connection closed during handshake'), target, state, pinned, target.jumpHost?.name));
-      });
-      client.on('ready', () => {
-        ready = true;
-        if (state.trustedOnFirstUse && state.seen !== undefined && !this.#firstUse.has(target.name)) {
-          this.#firstUse.set(target.name, state.seen);
-          const trusted = { host: target.name, key: keyLineOf(state.seen.blob), fingerprint: state.seen.fingerprint };
-          this.#trusted.push(trusted);
-          logger.warn({ fingerprint: trusted.fingerprint, key: trusted.key }, 'host key trusted on first use; pin it in ssh.hostKeys');
-          this.#options.onTrustedOnFirstUse?.(trusted);
-        }
-        logger.debug({ durationMs: performance.now() - started, via: target.jumpHost?.name }, 'ssh connected');
-        resolve(client);
-      });
-      try {
-        client.connect(config);
-      } catch (raw) {
-        reject(new ExternalError('ssh', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot use the SSH key for ${target.name}: ${keyFingerprintFree(raw)}`, { cause: raw, context: { host: target.name } }));
-      }
+    const ssh = new NodeSSH();
+    const connecting = ssh.connect(config);
+    // node-ssh creates its ssh2 Client synchronously inside `connect`; we listen to it ourselves
+    // because node-ssh's rejection hides what happened: a socket that closed without an error becomes
+    // a generic ETIMEDOUT, and a failure that was thrown (ssh2 could not parse the private key) rather
+    // than emitted looks like any other. Our `error` listener also outlives the handshake (node-ssh
+    // removes its own at `ready`), so a later error is logged instead of crashing the process.
+    const client = ssh.connection;
+    let ready = false;
+    let failure: { raw: unknown } | undefined;
+    let closed = false;
+    client?.on('error', (raw: unknown) => {
+      if (ready) logger.warn({ err: raw }, 'ssh connection error');
+      else failure ??= { raw };
     });
+    client?.on('close', () => {
+      closed = true;
+      this.#forget(target.name, ssh);
+    });
+    try {
+      await connecting;
+      ready = true;
+      if (client === null) ssh.connection?.on('error', (raw: unknown) => logger.warn({ err: raw }, 'ssh connection error'));
+    } catch (raw) {
+      ssh.dispose();
+      if (failure === undefined && !closed) {
+        throw new ExternalError('ssh', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot use the SSH key for ${target.name}: ${keyFingerprintFree(raw)}`, { cause: raw, context: { host: target.name } });
+      }
+      throw classifyConnectError(failure?.raw ?? new Error('connection closed during handshake'), target, state, pinned, target.jumpHost?.name);
+    }
+    if (state.trustedOnFirstUse && state.seen !== undefined && !this.#firstUse.has(target.name)) {
+      this.#firstUse.set(target.name, state.seen);
+      const trusted = { host: target.name, key: keyLineOf(state.seen.blob), fingerprint: state.seen.fingerprint };
+      this.#trusted.push(trusted);
+      logger.warn({ fingerprint: trusted.fingerprint, key: trusted.key }, 'host key trusted on first use; pin it in ssh.hostKeys');
+      this.#options.onTrustedOnFirstUse?.(trusted);
+    }
+    logger.debug({ durationMs: performance.now() - started, via: target.jumpHost?.name }, 'ssh connected');
+    return ssh;
   }
 }
 
-function forwardOut(jump: Client, target: SshTarget, via: string): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
-    try {
-      jump.forwardOut('127.0.0.1', 0, target.address, target.port, (raw, stream) => {
-        if (raw !== undefined && raw !== null) reject(classifyForwardError(raw, target, via));
-        else resolve(stream);
-      });
-    } catch (raw) {
-      reject(classifyForwardError(raw, target, via));
-    }
-  });
+/** A `direct-tcpip` channel from `jump` to the target, to use as the target connection's socket. */
+async function forwardOut(jump: NodeSSH, target: SshTarget, via: string): Promise<Config['sock']> {
+  try {
+    return await jump.forwardOut('127.0.0.1', 0, target.address, target.port);
+  } catch (raw) {
+    throw classifyForwardError(raw, target, via);
+  }
 }

@@ -1,4 +1,5 @@
-import type { Client, ClientChannel } from 'ssh2';
+import type { NodeSSH } from 'node-ssh';
+import type { ClientChannel } from 'ssh2';
 import { ExternalError, isPatchwardError } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
 import type { CommandResult, RunOptions, SshTarget, Transport } from '../../../ports/transport.js';
@@ -44,13 +45,13 @@ export class SshTransport implements Transport {
 
   async #runWithReconnect(command: string, options: RunOptions): Promise<CommandResult> {
     for (let attempt = 0; ; attempt++) {
-      const client = await this.#pool.connect(this.#target);
+      const ssh = await this.#pool.connect(this.#target);
       try {
-        return await execOn(client, command, options, this.#target);
+        return await execOn(ssh, command, options, this.#target);
       } catch (error) {
         if (attempt === 0 && error instanceof NotStarted) {
           this.#logger.info({ err: error.cause }, 'ssh connection dropped, reconnecting once');
-          this.#pool.drop(this.#target, client);
+          this.#pool.drop(this.#target, ssh);
           continue;
         }
         if (error instanceof NotStarted) {
@@ -74,7 +75,12 @@ class NotStarted extends Error {
   }
 }
 
-function execOn(client: Client, command: string, options: RunOptions, target: SshTarget): Promise<CommandResult> {
+/**
+ * Runs `command` on a raw exec channel of the node-ssh connection's ssh2 Client. node-ssh's
+ * `execCommand` cannot be used here: it has no timeout or way to kill the command, decodes each
+ * chunk on its own (splitting multi-byte characters) and adds an `error` listener per command.
+ */
+function execOn(ssh: NodeSSH, command: string, options: RunOptions, target: SshTarget): Promise<CommandResult> {
   const started = performance.now();
   const context = { host: target.name, timeoutMs: options.timeoutMs };
   return new Promise<CommandResult>((resolve, reject) => {
@@ -117,6 +123,11 @@ function execOn(client: Client, command: string, options: RunOptions, target: Ss
       });
       channel.end(options.stdin ?? undefined);
     };
+    const client = ssh.connection;
+    if (client === null || !ssh.isConnected()) {
+      reject(new NotStarted(new Error('connection closed')));
+      return;
+    }
     try {
       client.exec(command, onChannel);
     } catch (raw) {
