@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecked } from './os-process.js';
@@ -23,12 +23,14 @@ export interface HostKey {
   readonly fingerprint: string;
 }
 
-/** Creates a fresh host dir: overlay dirs, hostname, hosts file, authorized keys, a new host key. */
+/** Creates a fresh host dir: overlay dirs, hostname, machine id, hosts file, authorized keys, a new host key. */
 export async function prepareHostDir(hostDir: string, name: string, clientPublicKey: string): Promise<HostKey> {
   for (const dir of ['upper', 'work', 'merged']) mkdirSync(join(hostDir, dir), { recursive: true });
   const upper = join(hostDir, 'upper');
   mkdirSync(join(upper, 'etc/ssh/authorized_keys.d'), { recursive: true, mode: 0o755 });
   writeFileSync(join(upper, 'etc/hostname'), `${name}\n`);
+  // Real hosts have one, distinct; the base image has none.
+  writeFileSync(join(upper, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
   writeFileSync(join(upper, 'etc/hosts'), `127.0.0.1\tlocalhost\n127.0.1.1\t${name}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
   for (const user of ['root', 'patchward']) {
     const path = join(upper, 'etc/ssh/authorized_keys.d', user);
