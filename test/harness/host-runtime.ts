@@ -183,7 +183,10 @@ export async function freeLoopbackPorts(count: number): Promise<number[]> {
 export interface ExecOptions {
   /** Text for the command's stdin. */
   readonly input?: string;
-  /** Kill the command after this long (default 60 s). */
+  /**
+   * Kill the command after this long (default 60 s). Only nsenter is killed: a process it started
+   * inside the host may live on until the host stops (like a command abandoned over SSH).
+   */
   readonly timeoutMs?: number;
 }
 

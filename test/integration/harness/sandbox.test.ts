@@ -71,6 +71,13 @@ describe('sandbox hosts', { skip: isRoot ? false : 'needs root (namespaces, over
     }
   });
 
+  it('launches hosts holding no fd of the harness (an inherited lock fd would never be released)', () => {
+    for (const host of fleet.hosts) {
+      const launcher = readFileSync(join(fleet.runDir, 'hosts', host.name, 'launcher.pid'), 'utf8').split(' ')[0];
+      assert.deepEqual(readdirSync(`/proc/${launcher}/fd`).sort(), ['0', '1', '2']);
+    }
+  });
+
   it('gives every host its own host key, none of them the base image key', async () => {
     const keys = fleet.hosts.map((h) => h.hostKeyPublic);
     assert.equal(new Set(keys).size, keys.length);
