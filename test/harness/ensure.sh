@@ -38,7 +38,7 @@ if [ "${1:-}" = "--list" ]; then
 fi
 
 if [ "$(id -u)" != 0 ]; then
-  say "not root: skipping (the sandbox hosts need namespaces, overlay mounts and chroot; their tests skip too)"
+  say "not root: skipping (the sandbox hosts need namespaces, overlay mounts and chroot; their tests will fail: run as root)"
   exit 0
 fi
 all_cached() { [ -d "$BASE" ] && [ -d "$REPO" ] && [ -d "$PROV_APT" ] && [ -d "$PROV_RPM" ]; }

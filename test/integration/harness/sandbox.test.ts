@@ -19,6 +19,11 @@ import { ensureSandboxImage, startHosts, type SandboxFleet } from '../../harness
 
 const isRoot = process.getuid?.() === 0;
 
+/** These tests need root (namespaces, overlay mounts); without it they fail, they never skip. */
+function requireRoot(): void {
+  assert.ok(isRoot, 'sandbox host tests need root: run the suite as root (CI does)');
+}
+
 function ssh(fleet: SandboxFleet, host: string, command: string, options: { user?: 'root' | 'patchward'; timeoutMs?: number; knownHosts?: string } = {}): Promise<CommandResult> {
   const args = fleet.sshArgs(host, options.user ?? 'root');
   if (options.knownHosts !== undefined) args.splice(args.indexOf(`UserKnownHostsFile=${fleet.knownHostsPath}`), 1, `UserKnownHostsFile=${options.knownHosts}`);
@@ -45,12 +50,13 @@ function processesRootedUnder(dir: string): number[] {
   return pids;
 }
 
-describe('sandbox hosts', { skip: isRoot ? false : 'needs root (namespaces, overlay mounts)', timeout: 120_000 }, () => {
+describe('sandbox hosts', { timeout: 120_000 }, () => {
   let fleet: SandboxFleet;
   const apt = ['pw-apt-01', 'pw-apt-02', 'pw-apt-03'] as const;
   const rpm = 'pw-rpm-01';
 
   before(async () => {
+    requireRoot();
     await ensureSandboxImage();
     fleet = await startHosts({ groups: [{ count: 3, flavour: 'apt' }, { count: 1, flavour: 'rpm' }] });
   });
@@ -174,8 +180,9 @@ describe('sandbox hosts', { skip: isRoot ? false : 'needs root (namespaces, over
   });
 });
 
-describe('sandbox hosts after a crash', { skip: isRoot ? false : 'needs root', timeout: 60_000 }, () => {
+describe('sandbox hosts after a crash', { timeout: 60_000 }, () => {
   it('comes up again in the same run dir after the owner was killed -9 and a mount was left', async () => {
+    requireRoot();
     const parent = mkdtempSync(join(tmpdir(), 'patchward-sandbox-crash-'));
     const runDir = join(parent, 'fleet');
     const module = new URL('../../harness/sandbox.js', import.meta.url).href;
