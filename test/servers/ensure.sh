@@ -182,7 +182,7 @@ build_gitea() {
       out.push("-replace=" + v(r.Old) + "=" + v(r.New));
     }
     for (const e of m.Exclude ?? []) out.push("-exclude=" + e.Path + "@" + e.Version);
-    for (const g of m.Godebug ?? []) out.push("-godebug=" + g.Key + "=" + g.Value);
+    for (const g of m.GoDebug ?? []) out.push("-godebug=" + g.Key + "=" + g.Value);
     console.log(out.join("\n"));') || die "could not copy directives from $mod"
   go mod edit -go=1.26.0 "-require=code.gitea.io/gitea@$GITEA_VERSION" "${edits[@]}"
   say "  copied ${#edits[@]} replace/exclude/godebug directives from gitea's go.mod"

@@ -49,7 +49,10 @@ export interface GiteaServer {
   ): Promise<GiteaResponse<T>>;
   /** Clone/push URL with the admin's token as basic-auth password. */
   gitRemote(owner: string, repo: string): string;
-  /** Environment for git commands: no proxy for loopback, never prompt, no system config. */
+  /**
+   * Environment for git commands: no proxy for loopback, HOME in the run dir, and no GIT_*
+   * variables (simple-git's environment guard rejects them; credentials are in gitRemote()).
+   */
   gitEnv(): NodeJS.ProcessEnv;
   logs(lines?: number): string;
   /** Stops `gitea web` (process group, by recorded PID) and removes the run dir. */
@@ -262,7 +265,10 @@ export async function startGitea(options: StartGiteaOptions = {}): Promise<Gitea
         return `http://${encodeURIComponent(admin.username)}:${token}@127.0.0.1:${port}/${owner}/${repo}.git`;
       },
       gitEnv() {
-        return { ...loopbackEnv(), GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: env['HOME'] };
+        const gitEnv = Object.fromEntries(
+          Object.entries(loopbackEnv()).filter(([key]) => !key.toUpperCase().startsWith('GIT_')),
+        );
+        return { ...gitEnv, HOME: env['HOME'] };
       },
       logs(lines = 80) {
         return `--- ${logPath} (last ${lines} lines)\n${logTail(logPath, lines)}\n`;
