@@ -52,7 +52,9 @@ describe('patchward inventory', () => {
     assert.deepEqual(list.items.map((item) => [item.host, item.status]), [['r1', 'ok'], ['r2', 'refused'], ['r3', 'ok']]);
     assert.equal(list.items[0]?.os?.release, 'rocky-9');
     assert.deepEqual(list.items[0]?.labels, { ring: 'canary' });
-    assert.match(run.stderr, new RegExp(`r3: host key trusted on first use .*\\n  hostKeys: \\["${server.hostKeyLine}"\\]`));
+    const pinLine = `  hostKeys: ["${server.hostKeyLine}"]`;
+    assert.match(run.stderr, /r3: host key trusted on first use \(SHA256:[A-Za-z0-9+/]+\); pin it:\n/);
+    assert.ok(run.stderr.includes(`pin it:\n${pinLine}\n`), run.stderr);
   });
 
   it('prints a table', async () => {
