@@ -12,6 +12,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
+import { collectLive, FleetSourceProblem, fleetHostsOf, loadValidPolicySet } from '../fleet-source.js';
 import { ADVISORY_STREAMS, type AdvisoryStream } from '../../core/advisory/ecosystem.js';
 import { SEVERITY_RANK, isSeverity } from '../../core/advisory/severity.js';
 import { assess, type FleetAssessment } from '../../core/assess/index.js';
@@ -30,9 +31,14 @@ import { OsvZipSource } from '../../edges/advisory/zip-source.js';
 import { isPatchwardError } from '../../errors.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
 
-const USAGE = `usage: patchward assess --inventory FILE|DIR... --advisories DIR|ZIP|URL... [options]
+const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR) --advisories DIR|ZIP|URL... [options]
 
   --inventory FILE|DIR   HostInventory / HostInventoryList JSON; a directory means every *.json in it (repeatable)
+  -f, --policy DIR       a live fleet instead: inventory every Fleet host of this policy repository over
+                         SSH first (as 'patchward inventory -f DIR'); its PatchBaseline is used when the
+                         repository has exactly one and --baseline is not given
+  --concurrency N        with -f: hosts inventoried at once (default 50)
+  --timeout S            with -f: per-host deadline in seconds (default 60)
   --advisories DIR|ZIP|URL  OSV records: a directory of *.json, a .zip archive, or an http(s) URL of a zip
                          archive cached under --cache-dir (repeatable)
   --kev FILE             known-exploited catalogue in the CISA KEV JSON format
@@ -89,6 +95,26 @@ async function readBaseline(file: string): Promise<BaselineApprovals> {
   return 'kind' in value ? value.spec : value;
 }
 
+function positiveNumber(raw: string | undefined, flag: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageProblem(`${flag} must be a positive number, not '${raw ?? ''}'`);
+  return value;
+}
+
+/** `-f DIR`: the repository's hosts inventoried now over SSH, and its baseline when there is one. */
+async function liveFleet(
+  dir: string,
+  values: { concurrency?: string; timeout?: string },
+  io: CommandIo,
+): Promise<{ hosts: HostInventory[]; baseline?: BaselineApprovals }> {
+  const policySet = await loadValidPolicySet(dir);
+  const settings = { concurrency: positiveNumber(values.concurrency, '--concurrency'), timeoutSeconds: positiveNumber(values.timeout, '--timeout'), namespace: 'default' };
+  const { inventory } = await collectLive(fleetHostsOf(policySet, dir), settings, io);
+  for (const host of inventory.items) if (host.status !== 'ok') io.stderr.write(`patchward assess: ${host.host}: ${host.status}: ${host.reason ?? ''}\n`);
+  const only = policySet.patchBaselines.length === 1 ? policySet.patchBaselines[0] : undefined;
+  return { hosts: [...inventory.items], ...(only === undefined ? {} : { baseline: only.resource.spec as BaselineApprovals }) };
+}
+
 function sourceFor(location: string, cacheDir: string, io: CommandIo): AdvisorySource {
   if (/^https?:\/\//.test(location)) return new OsvHttpSource({ url: location, cacheDir, logger: io.logger.child({ component: 'advisory-http' }) });
   const resolved = path.resolve(io.cwd, location);
@@ -118,6 +144,9 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     strict: true,
     options: {
       inventory: { type: 'string', multiple: true },
+      policy: { type: 'string', short: 'f' },
+      concurrency: { type: 'string', default: '50' },
+      timeout: { type: 'string', default: '60' },
       advisories: { type: 'string', multiple: true },
       kev: { type: 'string' },
       baseline: { type: 'string' },
@@ -133,7 +162,8 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     io.stdout.write(USAGE);
     return EXIT.ok;
   }
-  if (values.inventory === undefined || values.advisories === undefined) throw new UsageProblem('--inventory and --advisories are required');
+  if ((values.inventory === undefined) === (values.policy === undefined)) throw new UsageProblem('give either --inventory or -f POLICY_DIR');
+  if (values.advisories === undefined) throw new UsageProblem('--advisories is required');
   const output = values.output ?? 'table';
   if (!['table', 'json', 'csv'].includes(output)) throw new UsageProblem(`--output must be table, json or csv, not '${output}'`);
   const failOn = values['fail-on'];
@@ -143,8 +173,10 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const streams = parseStreams(values.streams);
   const cacheDir = values['cache-dir'] ?? path.join(io.env['XDG_CACHE_HOME'] ?? path.join(io.env['HOME'] ?? io.cwd, '.cache'), 'patchward');
 
-  const fleet = await readInventories(values.inventory.map((item) => path.resolve(io.cwd, item)));
-  const baseline = values.baseline === undefined ? { approvals: [] } : await readBaseline(path.resolve(io.cwd, values.baseline));
+  const live = values.policy === undefined ? undefined : await liveFleet(path.resolve(io.cwd, values.policy), values, io);
+  const fleet = live?.hosts ?? (await readInventories((values.inventory ?? []).map((item) => path.resolve(io.cwd, item))));
+  const baseline =
+    values.baseline !== undefined ? await readBaseline(path.resolve(io.cwd, values.baseline)) : (live?.baseline ?? { approvals: [] });
   const logger = io.logger.child({ component: 'assess' });
   const loaded = await loadAdvisoryIndex({
     sources: values.advisories.map((location) => sourceFor(location, cacheDir, io)),
@@ -172,7 +204,7 @@ export const assessCommand: Command = {
     try {
       return await run(args, io);
     } catch (error) {
-      if (error instanceof UsageProblem || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      if (error instanceof UsageProblem || error instanceof FleetSourceProblem || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
         io.stderr.write(`patchward assess: ${error.message}\n\n${USAGE}`);
         return EXIT.usage;
       }
