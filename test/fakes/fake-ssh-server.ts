@@ -11,6 +11,8 @@ export interface ExecReply {
   readonly stderr?: string;
   readonly code?: number;
   readonly hang?: boolean;
+  /** Answer only after this many milliseconds. */
+  readonly delayMs?: number;
 }
 
 export interface FakeSshServerOptions {
@@ -129,6 +131,12 @@ function answer(channel: ServerChannel, reply: ExecReply, onSignal: (name: strin
   if (reply.hang === true) {
     // ssh2's server drops `signal` requests after exec, so the client's kill shows as the channel closing.
     channel.on('close', () => onSignal('closed'));
+    channel.resume();
+    return;
+  }
+  if (reply.delayMs !== undefined) {
+    const timer = setTimeout(() => answer(channel, { ...reply, delayMs: undefined }, onSignal), reply.delayMs);
+    channel.on('close', () => clearTimeout(timer));
     channel.resume();
     return;
   }

@@ -18,7 +18,8 @@ export interface SshPoolOptions {
 
 /**
  * One SSH connection (a node-ssh `NodeSSH`) per host, shared by every command to that host and by
- * hosts that jump through it. A connection that closes leaves the pool; the next command connects again.
+ * hosts that jump through it. A connection that closes leaves the pool; the next command connects
+ * again. Releasing a jump host's connection waits until no connection through it is left.
  */
 export class SshConnectionPool {
   readonly #options: SshPoolOptions;
@@ -28,6 +29,10 @@ export class SshConnectionPool {
   /** Keys accepted on first use in this process: later connections must present the same key. */
   readonly #firstUse = new Map<string, HostKey>();
   readonly #trusted: TrustedOnFirstUse[] = [];
+  /** Per jump host, one token per connection open (or opening) through it. */
+  readonly #behind = new Map<string, Set<object>>();
+  /** Jump hosts released while connections through them were still open. */
+  readonly #releasePending = new Set<string>();
 
   constructor(options: SshPoolOptions) {
     this.#options = options;
@@ -41,6 +46,7 @@ export class SshConnectionPool {
 
   /** The pooled, ready connection to `target` (connecting, through its jump host, if needed). */
   connect(target: SshTarget): Promise<NodeSSH> {
+    this.#releasePending.delete(target.name);
     const existing = this.#connections.get(target.name);
     if (existing !== undefined) return existing;
     const pending = this.#open(target);
@@ -57,10 +63,18 @@ export class SshConnectionPool {
     ssh.dispose();
   }
 
-  /** Ends the connection to `name` if one is open or opening; never connects. */
+  /**
+   * Ends the connection to `name` if one is open or opening; never connects. A jump host's
+   * connection ends only once the last connection through it has closed.
+   */
   release(name: string): void {
     const pending = this.#connections.get(name);
     if (pending === undefined) return;
+    if ((this.#behind.get(name)?.size ?? 0) > 0) {
+      this.#releasePending.add(name);
+      return;
+    }
+    this.#releasePending.delete(name);
     this.#connections.delete(name);
     pending.then((ssh) => ssh.dispose(), () => undefined);
   }
@@ -74,6 +88,8 @@ export class SshConnectionPool {
   async closeAll(): Promise<void> {
     const all = [...this.#connections.values()];
     this.#connections.clear();
+    this.#behind.clear();
+    this.#releasePending.clear();
     const connections = await Promise.allSettled(all);
     for (const settled of connections) if (settled.status === 'fulfilled') settled.value.dispose();
   }
@@ -83,6 +99,19 @@ export class SshConnectionPool {
     void this.#connections.get(name)?.then((current) => {
       if (current === ssh) this.#connections.delete(name);
     }, () => undefined);
+  }
+
+  /** Counts one connection through `jump`; the returned function (idempotent) uncounts it. */
+  #useJump(jump: string): () => void {
+    const token = {};
+    let users = this.#behind.get(jump);
+    if (users === undefined) this.#behind.set(jump, (users = new Set()));
+    users.add(token);
+    return () => {
+      if (!users.delete(token) || users.size > 0) return;
+      if (this.#behind.get(jump) === users) this.#behind.delete(jump);
+      if (this.#releasePending.has(jump)) this.release(jump);
+    };
   }
 
   #key(target: SshTarget): Promise<Buffer> {
@@ -109,9 +138,15 @@ export class SshConnectionPool {
     if (pinned.length === 0 && remembered !== undefined) pinned.push(remembered);
     const privateKey = (await this.#key(target)).toString('utf8');
     let sock: Config['sock'];
+    const leaveJump = target.jumpHost === undefined ? () => undefined : this.#useJump(target.jumpHost.name);
     if (target.jumpHost !== undefined) {
-      const jump = await this.connect(target.jumpHost);
-      sock = await forwardOut(jump, target, target.jumpHost.name);
+      try {
+        const jump = await this.connect(target.jumpHost);
+        sock = await forwardOut(jump, target, target.jumpHost.name);
+      } catch (error) {
+        leaveJump();
+        throw error;
+      }
     }
     const { verify, state } = createHostVerifier(pinned, target.trustOnFirstUse);
     const logger = this.#logger.child({ host: target.name });
@@ -147,6 +182,7 @@ export class SshConnectionPool {
     client?.on('close', () => {
       closed = true;
       this.#forget(target.name, ssh);
+      leaveJump();
     });
     try {
       await connecting;
@@ -154,6 +190,7 @@ export class SshConnectionPool {
       if (client === null) ssh.connection?.on('error', (raw: unknown) => logger.warn({ err: raw }, 'ssh connection error'));
     } catch (raw) {
       ssh.dispose();
+      leaveJump();
       if (failure === undefined && !closed) {
         throw new ExternalError('ssh', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot use the SSH key for ${target.name}: ${keyFingerprintFree(raw)}`, { cause: raw, context: { host: target.name } });
       }

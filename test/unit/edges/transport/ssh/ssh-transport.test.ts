@@ -9,7 +9,7 @@ import { quoteArgv } from '../../../../../controller/edges/transport/quote.js';
 import { Semaphore } from '../../../../../controller/edges/transport/semaphore.js';
 import { isPatchwardError } from '../../../../../controller/errors.js';
 import type { KeyRef, SecretReader, SshTarget } from '../../../../../controller/ports/transport.js';
-import { FakeSshServer, generateKeyPair } from '../../../../fakes/fake-ssh-server.js';
+import { type ExecReply, FakeSshServer, generateKeyPair } from '../../../../fakes/fake-ssh-server.js';
 
 const logger = pino({ level: 'silent' });
 const clientKey = generateKeyPair();
@@ -23,10 +23,11 @@ const secrets: SecretReader = {
 /** Larger than one SSH channel packet, with a 2-byte character straddling every chunk boundary. */
 const wide = 'é'.repeat(100_000);
 
-function reply(command: string): { stdout?: string; stderr?: string; code?: number; hang?: boolean } {
+function reply(command: string): ExecReply {
   if (command.startsWith('sudo -n -- ')) return { stderr: 'sudo: a password is required\n', code: 1 };
   if (command.includes('hang')) return { hang: true };
   if (command.includes('wide')) return { stdout: wide, code: 0 };
+  if (command.includes('slow')) return { stdout: 'done\n', code: 0, delayMs: 300 };
   return { stdout: `ran: ${command}\n`, stderr: 'warn\n', code: 3 };
 }
 
@@ -167,6 +168,25 @@ describe('SshTransport against an in-process SSH server', () => {
     await assert.rejects(new SshTransport(targetOf(server, { name: 'behind2', jumpHost: wrongJump }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('HostKeyMismatch'));
     const badTarget = targetOf(server, { name: 'behind3', jumpHost: jumpTarget, hostKeys: [jump.hostKeyLine] });
     await assert.rejects(new SshTransport(badTarget, pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('HostKeyMismatch'));
+    await pool.closeAll();
+  });
+
+  it('keeps a jump host connected while hosts behind it use it, even after its own transport closed', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const jumpTarget = targetOf(jump, { name: 'jump3' });
+    const jumpTransport = new SshTransport(jumpTarget, pool, { logger });
+    assert.equal((await jumpTransport.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
+    const behind = new SshTransport(targetOf(server, { name: 'behind4', jumpHost: jumpTarget }), pool, { logger });
+    const running = behind.run(['slow'], { timeoutMs: 3000 });
+    for (let waited = 0; server.commands.at(-1) !== 'slow' && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await jumpTransport.close();
+    assert.equal((await running).stdout, 'done\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await jumpTransport.close();
+    assert.equal(pool.size, 2, 'both connections stay until the host behind is done');
+    await behind.close();
+    for (let waited = 0; pool.size > 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(pool.size, 0, 'the jump connection ends with the last host behind it');
     await pool.closeAll();
   });
 
