@@ -13,17 +13,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { pino } from 'pino';
 import type { AdvisoryIndex } from '../../controller/core/advisory/advisory-index.js';
 import { assess } from '../../controller/core/assess/assess.js';
 import type { HostInventory, InstalledPackage } from '../../controller/core/inventory/host-inventory.js';
 import { versionSchemeFor } from '../../controller/core/version/index.js';
-import { OsvDirectorySource } from '../../controller/edges/advisory/directory-source.js';
-import { KevFileSource } from '../../controller/edges/advisory/kev-file-source.js';
-import { loadAdvisoryIndex } from '../../controller/edges/advisory/load-index.js';
-import { OsvZipSource } from '../../controller/edges/advisory/zip-source.js';
+import { FIXTURES, loadBundledAdvisories } from '../../test/helpers/bundled-advisories.js';
 
-const FIXTURES = new URL('../../../test/fixtures/', import.meta.url).pathname;
 const TARGETS = { assessMs: 2000, buildMs: 5000, rssBytes: 1024 ** 3 };
 
 function option(name: string, fallback: number): number {
@@ -182,18 +177,7 @@ async function main(): Promise<void> {
   const hostCount = option('hosts', 10_000);
   const size = option('packages', 1500);
   const identicalShare = option('identical', 0.4);
-  const logger = pino({ level: 'silent' });
-  const loaded = await loadAdvisoryIndex({
-    sources: [
-      new OsvZipSource(`${FIXTURES}advisories/almalinux.zip`),
-      new OsvZipSource(`${FIXTURES}advisories/debian-derived.zip`),
-      new OsvDirectorySource(`${FIXTURES}advisories/ubuntu`),
-      new OsvDirectorySource(`${FIXTURES}advisories/debian`),
-    ],
-    knownExploited: new KevFileSource(`${FIXTURES}advisories/kev/known-exploited-sample.json`, logger),
-    schemeFor: versionSchemeFor,
-    logger,
-  });
+  const loaded = await loadBundledAdvisories();
   const { index } = loaded;
   const rand = random(20261121);
   const images = [...(await debianImages(index, 4, size, rand)), almaImage(index, 8, size, rand), almaImage(index, 9, size, rand), almaImage(index, 10, size, rand), await ubuntuImage()];

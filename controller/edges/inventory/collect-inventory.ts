@@ -56,15 +56,22 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-function inventoryOf(host: InventoryHost, collectedAt: Date, facts: HostFacts, durationMs: number): HostInventory {
+/** The fields every snapshot has, whatever the outcome. */
+function snapshotOf(host: InventoryHost, collectedAt: Date, status: HostInventory['status']) {
   return {
     apiVersion: 'patchward.io/v1alpha1',
     kind: 'HostInventory',
     host: host.name,
     address: `${host.address}:${host.port}`,
     collectedAt: collectedAt.toISOString(),
-    status: 'ok',
+    status,
     ...(host.labels === undefined ? {} : { labels: host.labels }),
+  } as const;
+}
+
+function inventoryOf(host: InventoryHost, collectedAt: Date, facts: HostFacts, durationMs: number): HostInventory {
+  return {
+    ...snapshotOf(host, collectedAt, 'ok'),
     os: facts.os,
     arch: facts.arch,
     kernel: facts.kernel,
@@ -98,14 +105,8 @@ export async function collectHostInventory(host: InventoryHost, transport: Trans
     const level = status === 'refused' ? 'error' : 'warn';
     logger[level]({ err: error, status }, 'host not inventoried');
     return {
-      apiVersion: 'patchward.io/v1alpha1',
-      kind: 'HostInventory',
-      host: host.name,
-      address: `${host.address}:${host.port}`,
-      collectedAt: collectedAt.toISOString(),
-      status,
+      ...snapshotOf(host, collectedAt, status),
       reason: error instanceof HostDeadline ? `${host.name}: ${reason}` : reason,
-      ...(host.labels === undefined ? {} : { labels: host.labels }),
       durationSeconds: Math.round(performance.now() - started) / 1000,
     };
   } finally {

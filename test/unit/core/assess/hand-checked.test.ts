@@ -5,18 +5,12 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
-import { pino } from 'pino';
 import type { AdvisoryIndex } from '../../../../controller/core/advisory/advisory-index.js';
 import { assess } from '../../../../controller/core/assess/assess.js';
 import type { FleetAssessment, MissingFix } from '../../../../controller/core/assess/assessment.js';
 import type { HostInventoryList } from '../../../../controller/core/inventory/host-inventory.js';
-import { versionSchemeFor } from '../../../../controller/core/version/index.js';
-import { OsvDirectorySource } from '../../../../controller/edges/advisory/directory-source.js';
-import { KevFileSource } from '../../../../controller/edges/advisory/kev-file-source.js';
-import { loadAdvisoryIndex } from '../../../../controller/edges/advisory/load-index.js';
-import { OsvZipSource } from '../../../../controller/edges/advisory/zip-source.js';
+import { FIXTURES, loadBundledAdvisories } from '../../../helpers/bundled-advisories.js';
 
-const FIXTURES = new URL('../../../../../test/fixtures/', import.meta.url).pathname;
 
 describe('hand-checked assessments of the fixture hosts', () => {
   let index: AdvisoryIndex;
@@ -24,18 +18,7 @@ describe('hand-checked assessments of the fixture hosts', () => {
   const findings = (host: string): readonly MissingFix[] => result.hosts.find((h) => h.host === host)?.result?.findings ?? [];
 
   before(async () => {
-    const logger = pino({ level: 'silent' });
-    const loaded = await loadAdvisoryIndex({
-      sources: [
-        new OsvZipSource(`${FIXTURES}advisories/almalinux.zip`),
-        new OsvZipSource(`${FIXTURES}advisories/debian-derived.zip`),
-        new OsvDirectorySource(`${FIXTURES}advisories/ubuntu`),
-        new OsvDirectorySource(`${FIXTURES}advisories/debian`),
-      ],
-      knownExploited: new KevFileSource(`${FIXTURES}advisories/kev/known-exploited-sample.json`, logger),
-      schemeFor: versionSchemeFor,
-      logger,
-    });
+    const loaded = await loadBundledAdvisories();
     index = loaded.index;
     const fleet = JSON.parse(await readFile(`${FIXTURES}inventories/fleet.json`, 'utf8')) as HostInventoryList;
     result = assess(fleet.items, index, { approvals: [] }, { now: new Date('2026-11-21T00:00:00Z') });
