@@ -265,10 +265,12 @@ export async function startGitea(options: StartGiteaOptions = {}): Promise<Gitea
         return `http://${encodeURIComponent(admin.username)}:${token}@127.0.0.1:${port}/${owner}/${repo}.git`;
       },
       gitEnv() {
-        const gitEnv = Object.fromEntries(
-          Object.entries(loopbackEnv()).filter(([key]) => !key.toUpperCase().startsWith('GIT_')),
-        );
-        return { ...gitEnv, HOME: env['HOME'] };
+        // An allow-list, not a deny-list: simple-git refuses to run when the environment holds
+        // variables that can run programs or redirect config (GIT_*, EDITOR, VISUAL, PAGER,
+        // PREFIX, SSH_ASKPASS), and `npm test` itself sets EDITOR=vi.
+        const base = loopbackEnv();
+        const kept = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ', 'NO_PROXY', 'no_proxy'];
+        return Object.fromEntries(kept.filter((key) => base[key] !== undefined).map((key) => [key, base[key]]));
       },
       logs(lines = 80) {
         return `--- ${logPath} (last ${lines} lines)\n${logTail(logPath, lines)}\n`;
