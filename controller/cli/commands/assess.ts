@@ -9,7 +9,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parse as parseYaml } from 'yaml';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 import { collectLive, FleetSourceProblem, fleetHostsOf, loadValidPolicySet } from '../fleet-source.js';
@@ -17,10 +16,11 @@ import { ADVISORY_STREAMS, type AdvisoryStream } from '../../core/advisory/ecosy
 import { SEVERITY_RANK, isSeverity } from '../../core/advisory/severity.js';
 import { assess, type FleetAssessment } from '../../core/assess/index.js';
 import type { BaselineApprovals } from '../../core/assess/baseline.js';
-import { BASELINE_FILE_SCHEMA } from '../../core/assess/baseline-schema.js';
 import { renderCsv } from '../../core/assess/report-csv.js';
 import { toReport } from '../../core/assess/report-json.js';
 import { renderTable } from '../../core/assess/report-table.js';
+import { formatProblem } from '../../core/model/index.js';
+import { validatePolicySet } from '../../core/model/validate-policy-set.js';
 import { HOST_INVENTORY_SCHEMA, type HostInventory, type HostInventoryList } from '../../core/inventory/host-inventory.js';
 import { versionSchemeFor } from '../../core/version/index.js';
 import { OsvDirectorySource } from '../../edges/advisory/directory-source.js';
@@ -28,6 +28,7 @@ import { OsvHttpSource } from '../../edges/advisory/http-source.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
 import { OsvZipSource } from '../../edges/advisory/zip-source.js';
+import { readCrdSchemas } from '../../edges/policy-repo/read-crds.js';
 import { isPatchwardError } from '../../errors.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
 
@@ -42,7 +43,7 @@ const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR)
   --advisories DIR|ZIP|URL  OSV records: a directory of *.json, a .zip archive, or an http(s) URL of a zip
                          archive cached under --cache-dir (repeatable)
   --kev FILE             known-exploited catalogue in the CISA KEV JSON format
-  --baseline FILE        PatchBaseline (YAML or JSON; the document or its spec) for approvals and holds
+  --baseline FILE        a PatchBaseline document (YAML) for approvals and holds, validated as by 'patchward validate'
   --output table|json|csv   default table
   --fail-on SEVERITY     exit 1 when a host misses an available, unheld fix rated SEVERITY or higher
                          (none|low|medium|high|critical), or known-exploited
@@ -53,6 +54,8 @@ const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR)
 `;
 
 class UsageProblem extends Error {}
+/** An input file that cannot be used (named, with its location); reported without the usage text. */
+class InputProblem extends Error {}
 
 async function inventoryFiles(target: string): Promise<string[]> {
   const info = await stat(target);
@@ -72,11 +75,11 @@ async function readInventories(targets: readonly string[]): Promise<HostInventor
       try {
         value = JSON.parse(await readFile(file, 'utf8'));
       } catch (error) {
-        throw new UsageProblem(`${file}: not JSON (${error instanceof Error ? error.message : 'parse error'})`);
+        throw new InputProblem(`${file}: not JSON (${error instanceof Error ? error.message : 'parse error'})`);
       }
       if (!validate(value)) {
         const detail = (validate.errors ?? []).slice(0, 5).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`).join('; ');
-        throw new UsageProblem(`${file}: not a HostInventory or HostInventoryList: ${detail}`);
+        throw new InputProblem(`${file}: not a HostInventory or HostInventoryList: ${detail}`);
       }
       if (value.kind === 'HostInventoryList') hosts.push(...value.items);
       else hosts.push(value);
@@ -85,14 +88,16 @@ async function readInventories(targets: readonly string[]): Promise<HostInventor
   return hosts;
 }
 
-async function readBaseline(file: string): Promise<BaselineApprovals> {
-  const validate = new Ajv({ allErrors: true, strict: false }).compile<BaselineApprovals | { kind: 'PatchBaseline'; spec: BaselineApprovals }>(BASELINE_FILE_SCHEMA);
-  const value: unknown = parseYaml(await readFile(file, 'utf8'));
-  if (!validate(value)) {
-    const detail = (validate.errors ?? []).slice(0, 5).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`).join('; ');
-    throw new UsageProblem(`${file}: not a PatchBaseline: ${detail}`);
-  }
-  return 'kind' in value ? value.spec : value;
+/**
+ * A PatchBaseline file, validated like `patchward validate` does (the CRD schema, exact
+ * file:line:column problems); a file with any error is refused whole.
+ */
+async function readBaseline(file: string, now: Date): Promise<BaselineApprovals> {
+  const checked = validatePolicySet([{ path: file, text: await readFile(file, 'utf8') }], await readCrdSchemas(), now);
+  if (!checked.ok) throw new InputProblem(`${file} is not a valid PatchBaseline:\n${checked.problems.map(formatProblem).join('\n')}`);
+  const [only, ...more] = checked.value.patchBaselines;
+  if (only === undefined || more.length > 0) throw new InputProblem(`${file}: expected exactly one PatchBaseline document, found ${checked.value.patchBaselines.length}`);
+  return only.resource.spec as BaselineApprovals;
 }
 
 function positiveNumber(raw: string | undefined, flag: string): number {
@@ -176,7 +181,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const live = values.policy === undefined ? undefined : await liveFleet(path.resolve(io.cwd, values.policy), values, io);
   const fleet = live?.hosts ?? (await readInventories((values.inventory ?? []).map((item) => path.resolve(io.cwd, item))));
   const baseline =
-    values.baseline !== undefined ? await readBaseline(path.resolve(io.cwd, values.baseline)) : (live?.baseline ?? { approvals: [] });
+    values.baseline !== undefined ? await readBaseline(path.resolve(io.cwd, values.baseline), now) : (live?.baseline ?? { approvals: [] });
   const logger = io.logger.child({ component: 'assess' });
   const loaded = await loadAdvisoryIndex({
     sources: values.advisories.map((location) => sourceFor(location, cacheDir, io)),
@@ -204,7 +209,11 @@ export const assessCommand: Command = {
     try {
       return await run(args, io);
     } catch (error) {
-      if (error instanceof UsageProblem || error instanceof FleetSourceProblem || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      if (error instanceof InputProblem || error instanceof FleetSourceProblem) {
+        io.stderr.write(`patchward assess: ${error.message}\n`);
+        return EXIT.usage;
+      }
+      if (error instanceof UsageProblem || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
         io.stderr.write(`patchward assess: ${error.message}\n\n${USAGE}`);
         return EXIT.usage;
       }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCliCaptured } from '../../helpers/run-cli.js';
 
@@ -61,5 +64,30 @@ describe('patchward assess', () => {
     assert.equal(invalid.code, 2);
     assert.match(invalid.stderr, /not a HostInventory/);
     assert.equal((await runCliCaptured(['assess', ...JAMMY, '--advisories', `${F}advisories/missing-dir`])).code, 2);
+  });
+
+  it('refuses a baseline that fails the PatchBaseline CRD schema or grammar, naming file, line, column and field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchward-assess-baseline-'));
+    const file = join(dir, 'baseline.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: patchward.io/v1alpha1',
+        'kind: PatchBaseline',
+        'metadata: { name: bad }',
+        'spec:',
+        '  approvals:',
+        '    - advisory: USN-6409-1',
+        '      packages:',
+        '        - { release: ubuntu-22.04, name: "glibc;reboot", minVersion: 2.35-0ubuntu3.4 }',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCliCaptured(['assess', ...JAMMY, ...UBUNTU, '--baseline', file, ...NOW]);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '', 'nothing is assessed with a broken baseline');
+    assert.ok(run.stderr.includes(`${file}:8:42: error: spec.approvals[0].packages[0].name:`), run.stderr);
+    assert.match(run.stderr, /not a valid Debian\/Ubuntu \(dpkg\) package name/);
+    assert.doesNotMatch(run.stderr, /^usage:/m, 'a bad input file is not a usage error: no usage text');
   });
 });
