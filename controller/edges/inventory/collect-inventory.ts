@@ -6,6 +6,7 @@ import type { Transport } from '../../ports/transport.js';
 import { TRANSPORT_ERROR_CODES as CODES } from '../../ports/transport.js';
 import { collectHostFacts } from '../packages/collect-facts.js';
 import { Semaphore } from '../transport/semaphore.js';
+import { StringPool } from '../packages/string-pool.js';
 
 /** The part of a host the collector needs; `SshTarget` fits. */
 export interface InventoryHost {
@@ -26,6 +27,8 @@ export interface CollectOptions {
   readonly logger: Logger;
   /** Clock (injected for tests). */
   readonly now: () => Date;
+  /** Shares equal package strings between hosts; `collectInventory` makes one per collection. */
+  readonly strings?: StringPool;
 }
 
 /** Transport error code → inventory status. Everything unknown is `error`. */
@@ -91,7 +94,13 @@ export async function collectHostInventory(host: InventoryHost, transport: Trans
   const started = performance.now();
   try {
     const facts = await withDeadline(
-      collectHostFacts(transport, { pendingUpgrades: options.pendingUpgrades, refresh: options.refresh, timeoutMs: options.hostTimeoutMs, sudo: host.sudo }),
+      collectHostFacts(transport, {
+        pendingUpgrades: options.pendingUpgrades,
+        refresh: options.refresh,
+        timeoutMs: options.hostTimeoutMs,
+        sudo: host.sudo,
+        ...(options.strings === undefined ? {} : { strings: options.strings }),
+      }),
       options.hostTimeoutMs,
     );
     for (const warning of facts.warnings) logger.warn({ warning }, 'inventory incomplete');
@@ -120,6 +129,7 @@ export async function collectHostInventory(host: InventoryHost, transport: Trans
  */
 export async function collectInventory<H extends InventoryHost>(hosts: readonly H[], transportFor: (host: H) => Transport, options: CollectOptions): Promise<HostInventoryList> {
   const limit = new Semaphore(Math.max(1, options.concurrency));
-  const items = await Promise.all(hosts.map((host) => limit.with(() => collectHostInventory(host, transportFor(host), options))));
+  const shared = { ...options, strings: options.strings ?? new StringPool() };
+  const items = await Promise.all(hosts.map((host) => limit.with(() => collectHostInventory(host, transportFor(host), shared))));
   return { apiVersion: 'patchward.io/v1alpha1', kind: 'HostInventoryList', items };
 }

@@ -4,13 +4,14 @@ import type { Section } from '../facts-script.js';
 import type { FamilyFacts } from '../family-facts.js';
 import { firstLines, kernelReboot } from '../family-facts.js';
 import { dpkgKernelReleases, parseAptSimulate, parseDpkgQuery } from './dpkg-parse.js';
+import { keepStrings } from '../string-pool.js';
 
 /** Turns the apt/dpkg sections of the facts invocation into facts. Pure. */
-export function interpretAptSections(sections: ReadonlyMap<string, Section>, stderr: string, runningKernel: string, wantPending: boolean): FamilyFacts {
+export function interpretAptSections(sections: ReadonlyMap<string, Section>, stderr: string, runningKernel: string, wantPending: boolean, intern: (value: string) => string = keepStrings): FamilyFacts {
   const warnings: string[] = [];
   const problems: PackageDbProblem[] = [];
   const listing = sections.get('packages');
-  const parsed = parseDpkgQuery(listing?.body ?? '');
+  const parsed = parseDpkgQuery(listing?.body ?? '', intern);
   problems.push(...parsed.problems);
   if (listing?.rc !== '0') {
     problems.push({ kind: 'other', path: '/var/lib/dpkg/status', detail: `dpkg-query failed (exit ${listing?.rc ?? 'none'}): ${firstLines(stderr)}` });

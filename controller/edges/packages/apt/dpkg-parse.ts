@@ -1,4 +1,5 @@
 import type { InstalledPackage, PackageDbProblem, PackageDbProblemKind, PendingUpgrade } from '../../../core/inventory/host-inventory.js';
+import { keepStrings } from '../string-pool.js';
 
 /** dpkg status letter (second char of `db:Status-Abbrev`) → problem kind; `i`, `c`, `n` are fine. */
 const STATUS_PROBLEMS: Readonly<Record<string, { kind: PackageDbProblemKind; words: string }>> = {
@@ -21,7 +22,7 @@ export interface DpkgList {
  * Listed: every package whose files are on disk (status not `n`ot-installed / `c`onfig-files).
  * Problems: status `H`, `F`, `U`, `t`, `W`, and the reinstall-required flag `R`.
  */
-export function parseDpkgQuery(text: string): DpkgList {
+export function parseDpkgQuery(text: string, intern: (value: string) => string = keepStrings): DpkgList {
   const packages: InstalledPackage[] = [];
   const problems: PackageDbProblem[] = [];
   let malformedLines = 0;
@@ -39,11 +40,11 @@ export function parseDpkgQuery(text: string): DpkgList {
     if (abbrev[2] === 'R') problems.push({ kind: 'other', package: name, detail: `${name} needs reinstallation (dpkg status '${abbrev.trimEnd()}')` });
     if (status === 'n' || status === 'c' || version === '') continue;
     packages.push({
-      name,
-      version,
-      arch: arch === '' ? 'unknown' : arch,
-      ...(source === '' ? {} : { source }),
-      ...(sourceVersion === '' ? {} : { sourceVersion }),
+      name: intern(name),
+      version: intern(version),
+      arch: intern(arch === '' ? 'unknown' : arch),
+      ...(source === '' ? {} : { source: intern(source) }),
+      ...(sourceVersion === '' ? {} : { sourceVersion: intern(sourceVersion) }),
     });
   }
   return { packages, problems, malformedLines };

@@ -4,13 +4,14 @@ import type { Section } from '../facts-script.js';
 import type { FamilyFacts } from '../family-facts.js';
 import { firstLines, kernelReboot } from '../family-facts.js';
 import { parseDnfCheckUpdate, parseRpmQa, rpmKernelReleases } from './rpm-parse.js';
+import { keepStrings } from '../string-pool.js';
 
 /** Turns the dnf/rpm sections of the facts invocation into facts. Pure. */
-export function interpretDnfSections(sections: ReadonlyMap<string, Section>, stderr: string, runningKernel: string, wantPending: boolean): FamilyFacts {
+export function interpretDnfSections(sections: ReadonlyMap<string, Section>, stderr: string, runningKernel: string, wantPending: boolean, intern: (value: string) => string = keepStrings): FamilyFacts {
   const warnings: string[] = [];
   const problems: PackageDbProblem[] = [];
   const listing = sections.get('packages');
-  const parsed = parseRpmQa(listing?.body ?? '');
+  const parsed = parseRpmQa(listing?.body ?? '', intern);
   const rpmErrors = stderr.split('\n').filter((line) => /^error:|rpmdb|BDB\d+|sqlite/i.test(line));
   if (listing?.rc !== '0' || rpmErrors.length > 0) {
     problems.push({ kind: 'rpmdb-error', path: '/var/lib/rpm', detail: `rpm -qa exit ${listing?.rc ?? 'none'}: ${firstLines(rpmErrors.join('\n') || stderr)}` });

@@ -1,4 +1,5 @@
 import type { InstalledPackage, PendingUpgrade } from '../../../core/inventory/host-inventory.js';
+import { keepStrings } from '../string-pool.js';
 
 export interface RpmList {
   readonly packages: readonly InstalledPackage[];
@@ -18,7 +19,7 @@ export function parseSourceRpm(sourceRpm: string): { name: string; versionReleas
  * Version is the EVR `[epoch:]version-release`, the epoch omitted when rpm says `(none)`.
  * `gpg-pubkey` pseudo-packages (keys in the rpmdb, arch `(none)`) are skipped.
  */
-export function parseRpmQa(text: string): RpmList {
+export function parseRpmQa(text: string, intern: (value: string) => string = keepStrings): RpmList {
   const packages: InstalledPackage[] = [];
   let malformedLines = 0;
   for (const line of text.split('\n')) {
@@ -33,10 +34,10 @@ export function parseRpmQa(text: string): RpmList {
     const epochPart = epoch === '(none)' || epoch === '' ? '' : `${epoch}:`;
     const source = parseSourceRpm(sourceRpm);
     packages.push({
-      name,
-      version: `${epochPart}${version}-${release}`,
-      arch: arch === '(none)' || arch === '' ? 'noarch' : arch,
-      ...(source === undefined ? {} : { source: source.name, sourceVersion: `${epochPart}${source.versionRelease}` }),
+      name: intern(name),
+      version: intern(`${epochPart}${version}-${release}`),
+      arch: intern(arch === '(none)' || arch === '' ? 'noarch' : arch),
+      ...(source === undefined ? {} : { source: intern(source.name), sourceVersion: intern(`${epochPart}${source.versionRelease}`) }),
     });
   }
   return { packages, malformedLines };
