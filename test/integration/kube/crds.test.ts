@@ -5,7 +5,8 @@
  * validation (and nothing in it is pruned); a Ring's and a ManagedHost's status, written through
  * the /status subresource, reads like a dashboard in `kubectl get` (columns taken from the CRDs'
  * additionalPrinterColumns); and schema-level corpus cases are refused by BOTH the loader and the
- * server, naming the same field path.
+ * server, naming the same field path. The first three tests build on each other in order (CRDs,
+ * then policies/, then status on those objects); the corpus cases need only the CRDs.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
