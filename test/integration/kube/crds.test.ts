@@ -9,14 +9,14 @@
  * then policies/, then status on those objects); the corpus cases need only the CRDs.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { createPolicyRepositoryLoader, loadPolicyRepository } from '../../../controller/edges/policy-repo/load.js';
 import { TestServerError } from '../../servers/errors.js';
 import { startKube, type KubeServer } from '../../servers/kube.js';
+import { uniqueName, useServer } from '../../servers/use-server.js';
 
 const ROOT = process.cwd();
 const CRD_DIR = join(ROOT, 'crds');
@@ -104,9 +104,6 @@ function parseTables(text: string): string[][][] {
     });
 }
 
-function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 /** The stderr of a kubectl call that must fail (the server's message, without our own arguments). */
 async function kubectlFails(kube: KubeServer, args: readonly string[]): Promise<string> {
@@ -126,32 +123,15 @@ function namesPath(text: string, path: string): boolean {
 }
 
 describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_000 }, () => {
-  let kube: KubeServer | undefined;
-  let failed = false;
   let namespace = '';
+  const { withLogs } = useServer('crds', 'etcd + kube-apiserver', startKube);
 
-  const withLogs = async (body: (k: KubeServer) => Promise<void>): Promise<void> => {
-    assert.ok(kube, 'kube-apiserver did not start (see the before hook error)');
-    try {
-      await body(kube);
-    } catch (err) {
-      failed = true;
-      process.stderr.write(`\n[crds] test failed; server logs (run dir ${kube.runDir}):\n${kube.logs()}\n`);
-      throw err;
-    }
-  };
-
-  before(async () => {
-    const started = Date.now();
-    kube = await startKube();
-    process.stderr.write(`[crds] etcd + kube-apiserver ready in ${Date.now() - started} ms at ${kube.url}\n`);
-    namespace = uniqueName('crds');
-    await kube.kubectl(['create', 'namespace', namespace]);
-  });
-
-  after(async () => {
-    await kube?.stop({ keepRunDir: failed });
-  });
+  before(() =>
+    withLogs(async (k) => {
+      namespace = uniqueName('crds');
+      await k.kubectl(['create', 'namespace', namespace]);
+    }),
+  );
 
   test('every CRD in crds/ applies with the built kubectl and becomes Established', () =>
     withLogs(async (k) => {

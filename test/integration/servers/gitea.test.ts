@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { simpleGit } from 'simple-git';
-import { startGitea, type GiteaServer } from '../../servers/gitea.js';
+import { startGitea } from '../../servers/gitea.js';
 import { waitUntil } from '../../servers/process.js';
 import { serverVersions } from '../../servers/versions.js';
+import { uniqueName, useServer } from '../../servers/use-server.js';
 
 interface PullRequest {
   number: number;
@@ -25,34 +25,12 @@ interface CombinedStatus {
   statuses: { context: string; status: string; description: string; target_url: string }[];
 }
 
-function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 describe('test server: gitea', () => {
-  let gitea: GiteaServer | undefined;
-  let failed = false;
   const scratch: string[] = [];
+  const { withLogs } = useServer('servers', 'gitea', startGitea);
 
-  const withLogs = async (body: (g: GiteaServer) => Promise<void>): Promise<void> => {
-    assert.ok(gitea, 'gitea did not start (see the before hook error)');
-    try {
-      await body(gitea);
-    } catch (err) {
-      failed = true;
-      process.stderr.write(`\n[servers] test failed; gitea log (run dir ${gitea.runDir}):\n${gitea.logs()}\n`);
-      throw err;
-    }
-  };
-
-  before(async () => {
-    const started = Date.now();
-    gitea = await startGitea();
-    process.stderr.write(`[servers] gitea ready in ${Date.now() - started} ms at ${gitea.url}\n`);
-  });
-
-  after(async () => {
-    await gitea?.stop({ keepRunDir: failed });
+  after(() => {
     for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,12 +9,12 @@ import {
   type V1Lease,
 } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { startKube, type KubeServer } from '../../servers/kube.js';
+import { describe, test } from 'node:test';
+import { startKube } from '../../servers/kube.js';
 import { serverVersions } from '../../servers/versions.js';
+import { uniqueName, useServer } from '../../servers/use-server.js';
 
 const GROUP = 'smoke.patchward.io';
 const PLURAL = 'widgets';
@@ -59,9 +59,6 @@ interface Widget {
   status?: { phase?: string; observedGeneration?: number };
 }
 
-function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
 
 /** Splits `kubectl get` table output into rows of cells (columns are separated by 2+ spaces). */
 function parseTable(text: string): string[][] {
@@ -72,30 +69,7 @@ function parseTable(text: string): string[][] {
 }
 
 describe('test server: etcd + kube-apiserver', () => {
-  let kube: KubeServer | undefined;
-  let failed = false;
-
-  /** Runs a test body; on failure prints the server logs and keeps the run dir. */
-  const withLogs = async (body: (k: KubeServer) => Promise<void>): Promise<void> => {
-    assert.ok(kube, 'kube-apiserver did not start (see the before hook error)');
-    try {
-      await body(kube);
-    } catch (err) {
-      failed = true;
-      process.stderr.write(`\n[servers] test failed; server logs (run dir ${kube.runDir}):\n${kube.logs()}\n`);
-      throw err;
-    }
-  };
-
-  before(async () => {
-    const started = Date.now();
-    kube = await startKube();
-    process.stderr.write(`[servers] etcd + kube-apiserver ready in ${Date.now() - started} ms at ${kube.url}\n`);
-  });
-
-  after(async () => {
-    await kube?.stop({ keepRunDir: failed });
-  });
+  const { withLogs } = useServer('servers', 'etcd + kube-apiserver', startKube);
 
   test('the built kubectl and kube-apiserver both report the pinned version', () =>
     withLogs(async (k) => {
