@@ -15,6 +15,8 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 pw() { node "$root/bin/patchward.js" "$@"; }
 sandbox() { local command=$1; shift; bash "$root/test/harness/sandbox.sh" "$command" --name demo "$@"; }
 
+say "system packages (test/system-packages.txt)"
+bash scripts/install-system-packages.sh
 if [ ! -f dist/controller/cli/main.js ]; then say "compiling"; npx tsc -p tsconfig.json; fi
 say "sandbox image (cached under ~/.cache/patchward/sandbox; first build takes a few minutes)"
 bash test/harness/ensure.sh

@@ -10,25 +10,13 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 step "system packages (test/system-packages.txt)"
-mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' test/system-packages.txt)
-missing=()
-for pkg in "${wanted[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-  echo "all present"
-fi
+bash scripts/install-system-packages.sh
 
-for ensure in test/harness/ensure.sh test/servers/ensure.sh; do
-  if [ -f "$ensure" ]; then
-    step "bash $ensure"
-    bash "$ensure"
-  fi
-done
+step "sandbox image (test/harness/ensure.sh)"
+bash test/harness/ensure.sh
+
+step "test servers (test/servers/ensure.sh)"
+bash test/servers/ensure.sh
 
 step "tsc"
 npx tsc -p tsconfig.json
