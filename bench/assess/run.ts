@@ -18,6 +18,7 @@ import { assess } from '../../controller/core/assess/assess.js';
 import type { HostInventory, InstalledPackage } from '../../controller/core/inventory/host-inventory.js';
 import { versionSchemeFor } from '../../controller/core/version/index.js';
 import { FIXTURES, loadBundledAdvisories } from '../../test/helpers/bundled-advisories.js';
+import { host } from '../../test/helpers/host-inventory-builders.js';
 
 const TARGETS = { assessMs: 2000, buildMs: 5000, rssBytes: 1024 ** 3 };
 
@@ -129,20 +130,6 @@ async function ubuntuImage(): Promise<Image> {
   return { name: 'ubuntu-jammy-oci', release: 'ubuntu-22.04', family: 'debian', packages, alternatives: new Map() };
 }
 
-function makeHost(name: string, image: Image, packages: readonly InstalledPackage[]): HostInventory {
-  const [id = '', versionId = ''] = image.release.split('-');
-  return {
-    apiVersion: 'patchward.io/v1alpha1',
-    kind: 'HostInventory',
-    host: name,
-    collectedAt: '2026-11-21T12:00:00Z',
-    status: 'ok',
-    os: { id, versionId, family: image.family, release: image.release },
-    packages,
-    reboot: { required: false, reasons: [] },
-  };
-}
-
 function buildFleet(images: readonly Image[], weights: readonly number[], hosts: number, identicalShare: number, rand: () => number): HostInventory[] {
   const total = weights.reduce((a, b) => a + b, 0);
   const fleet: HostInventory[] = [];
@@ -152,7 +139,7 @@ function buildFleet(images: readonly Image[], weights: readonly number[], hosts:
     while (which < images.length - 1 && r >= (weights[which] ?? 0)) r -= weights[which++] ?? 0;
     const image = images[which] as Image;
     if (rand() < identicalShare || image.alternatives.size === 0) {
-      fleet.push(makeHost(`host-${h}`, image, image.packages));
+      fleet.push(host(`host-${h}`, image.release, image.packages));
       continue;
     }
     const packages = [...image.packages];
@@ -164,7 +151,7 @@ function buildFleet(images: readonly Image[], weights: readonly number[], hosts:
       const version = pick(rand, image.alternatives.get(i) ?? [base.version]);
       packages[i] = Object.freeze(image.family === 'debian' ? { ...base, version, sourceVersion: version } : { ...base, version });
     }
-    fleet.push(makeHost(`host-${h}`, image, packages));
+    fleet.push(host(`host-${h}`, image.release, packages));
   }
   return fleet;
 }

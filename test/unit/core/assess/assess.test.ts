@@ -5,7 +5,7 @@ import { assess } from '../../../../controller/core/assess/assess.js';
 import type { BaselineApprovals } from '../../../../controller/core/assess/baseline.js';
 import { versionSchemeFor } from '../../../../controller/core/version/index.js';
 import { UNFIXED_RANGE, fixedRange, osv } from '../advisory/records.js';
-import { host, pkg } from './hosts.js';
+import { host, pkg } from '../../../helpers/host-inventory-builders.js';
 
 const NOW = new Date('2026-11-21T00:00:00Z');
 

@@ -1,5 +1,5 @@
-/** Inline HostInventory builders for the assess tests. */
-import type { HostInventory, InstalledPackage } from '../../../../controller/core/inventory/host-inventory.js';
+/** Inline HostInventory builders for the assess tests and bench/assess. */
+import type { HostInventory, InstalledPackage } from '../../controller/core/inventory/host-inventory.js';
 
 export function host(name: string, release: string, packages: readonly InstalledPackage[], extra: Partial<HostInventory> = {}): HostInventory {
   const [id = 'debian', versionId = '12'] = release.split('-');
