@@ -7,11 +7,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 import { collectLive, FleetSourceProblem, fleetHostsOf, loadValidPolicySet } from '../fleet-source.js';
+import { positiveNumber } from '../options.js';
 import { ADVISORY_STREAMS, type AdvisoryStream } from '../../core/advisory/ecosystem.js';
 import { SEVERITY_RANK, isSeverity } from '../../core/advisory/severity.js';
 import { assess, type FleetAssessment } from '../../core/assess/index.js';
@@ -21,7 +20,8 @@ import { toReport } from '../../core/assess/report-json.js';
 import { renderTable } from '../../core/assess/report-table.js';
 import { formatProblem } from '../../core/model/index.js';
 import { validatePolicySet } from '../../core/model/validate-policy-set.js';
-import { HOST_INVENTORY_SCHEMA, type HostInventory, type HostInventoryList } from '../../core/inventory/host-inventory.js';
+import type { HostInventory } from '../../core/inventory/host-inventory.js';
+import { createInventoryValidator } from '../../core/inventory/inventory-validator.js';
 import { versionSchemeFor } from '../../core/version/index.js';
 import { OsvDirectorySource } from '../../edges/advisory/directory-source.js';
 import { OsvHttpSource } from '../../edges/advisory/http-source.js';
@@ -65,9 +65,7 @@ async function inventoryFiles(target: string): Promise<string[]> {
 }
 
 async function readInventories(targets: readonly string[]): Promise<HostInventory[]> {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormatsModule.default(ajv);
-  const validate = ajv.compile<HostInventory | HostInventoryList>(HOST_INVENTORY_SCHEMA);
+  const check = createInventoryValidator();
   const hosts: HostInventory[] = [];
   for (const target of targets) {
     for (const file of await inventoryFiles(target)) {
@@ -77,12 +75,9 @@ async function readInventories(targets: readonly string[]): Promise<HostInventor
       } catch (error) {
         throw new InputProblem(`${file}: not JSON (${error instanceof Error ? error.message : 'parse error'})`);
       }
-      if (!validate(value)) {
-        const detail = (validate.errors ?? []).slice(0, 5).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`).join('; ');
-        throw new InputProblem(`${file}: not a HostInventory or HostInventoryList: ${detail}`);
-      }
-      if (value.kind === 'HostInventoryList') hosts.push(...value.items);
-      else hosts.push(value);
+      const checked = check(value);
+      if (!checked.ok) throw new InputProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.errors.slice(0, 5).join('; ')}`);
+      hosts.push(...checked.hosts);
     }
   }
   return hosts;
@@ -100,9 +95,9 @@ async function readBaseline(file: string, now: Date): Promise<BaselineApprovals>
   return only.resource.spec as BaselineApprovals;
 }
 
-function positiveNumber(raw: string | undefined, flag: string): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageProblem(`${flag} must be a positive number, not '${raw ?? ''}'`);
+function positiveOption(raw: string | undefined, fallback: number, flag: string): number {
+  const value = positiveNumber(raw, fallback);
+  if (value === undefined) throw new UsageProblem(`${flag} must be a positive number, not '${raw ?? ''}'`);
   return value;
 }
 
@@ -113,7 +108,7 @@ async function liveFleet(
   io: CommandIo,
 ): Promise<{ hosts: HostInventory[]; baseline?: BaselineApprovals }> {
   const policySet = await loadValidPolicySet(dir);
-  const settings = { concurrency: positiveNumber(values.concurrency, '--concurrency'), timeoutSeconds: positiveNumber(values.timeout, '--timeout'), namespace: 'default' };
+  const settings = { concurrency: positiveOption(values.concurrency, 50, '--concurrency'), timeoutSeconds: positiveOption(values.timeout, 60, '--timeout'), namespace: 'default' };
   const { inventory } = await collectLive(fleetHostsOf(policySet, dir), settings, io);
   for (const host of inventory.items) if (host.status !== 'ok') io.stderr.write(`patchward assess: ${host.host}: ${host.status}: ${host.reason ?? ''}\n`);
   const only = policySet.patchBaselines.length === 1 ? policySet.patchBaselines[0] : undefined;

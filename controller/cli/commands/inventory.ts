@@ -4,6 +4,7 @@ import type { ResolvedHost } from '../../core/model/index.js';
 import { formatInventoryTable } from '../../edges/inventory/inventory-table.js';
 import type { Command } from '../command.js';
 import { collectLive, fleetHostsOf, loadFleetFile, loadValidPolicySet } from '../fleet-source.js';
+import { positiveNumber } from '../options.js';
 import { EXIT } from '../command.js';
 
 const USAGE = `usage: patchward inventory (-f POLICY_DIR | --fleet FILE) [options]
@@ -23,12 +24,6 @@ options:
 
 exit: 0 every host inventoried, 1 some host unreachable/refused/timed out/failed, 2 usage error.
 `;
-
-function positiveNumber(raw: string | undefined, fallback: number): number | undefined {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  return Number.isFinite(value) && value > 0 ? value : undefined;
-}
 
 export const inventoryCommand: Command = {
   name: 'inventory',
