@@ -1,45 +1,47 @@
 /**
- * Where a command's hosts come from: every Fleet of a validated policy repository (`-f DIR`) or a
- * Fleet YAML file on its own (`--fleet FILE`). Shared by `patchward inventory` and `assess`.
+ * Where a command's policy comes from: a validated policy repository (`-f DIR`) or one validated
+ * policy file (`--fleet FILE`, `--baseline FILE`). Shared by `patchward inventory` and `assess`.
  */
 import { readFile } from 'node:fs/promises';
-import { parseAllDocuments } from 'yaml';
-import type { Fleet, PolicySet, ResolvedHost } from '../core/model/index.js';
+import type { PolicySet, ResolvedHost } from '../core/model/index.js';
+import { validatePolicySet } from '../core/model/validate-policy-set.js';
 import { formatProblem, resolveFleetHosts } from '../core/model/index.js';
 import { collectFleetInventory, type FleetInventory } from '../edges/inventory/collect-fleet-inventory.js';
 import { loadPolicyRepository } from '../edges/policy-repo/load.js';
+import { readCrdSchemas } from '../edges/policy-repo/read-crds.js';
 import { FileSecretReader } from '../edges/transport/secrets/file-secret-reader.js';
 import { createKubeSecretReader, type KubeSecretReader } from '../edges/transport/secrets/kube-secret-reader.js';
 import type { KeyRef, SecretReader } from '../ports/transport.js';
 import type { CommandIo } from './command.js';
 
-/** A problem with the fleet's source that the user must fix (reported, exit 2). */
-export class FleetSourceProblem extends Error {}
+/** A policy repository or file that cannot be used; the user must fix it (reported, exit 2). */
+export class PolicySourceProblem extends Error {}
 
-export async function loadFleetFile(path: string): Promise<ResolvedHost[]> {
-  const text = await readFile(path, 'utf8');
-  const hosts: ResolvedHost[] = [];
-  for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0) throw new FleetSourceProblem(`${path}: ${document.errors[0]?.message ?? 'YAML error'}`);
-    const value = document.toJS() as { kind?: unknown; spec?: { hosts?: unknown } } | null;
-    if (value?.kind !== 'Fleet') continue;
-    if (!Array.isArray(value.spec?.hosts)) throw new FleetSourceProblem(`${path}: Fleet without spec.hosts`);
-    hosts.push(...resolveFleetHosts(value as unknown as Fleet));
-  }
-  if (hosts.length === 0) throw new FleetSourceProblem(`${path}: no Fleet with hosts`);
-  return hosts;
+/**
+ * Loads one policy file (a Fleet, a PatchBaseline …) and validates it as `patchward validate`
+ * does: CRD schema, grammar, exact file:line:column problems; any error refuses it whole.
+ */
+export async function loadValidPolicyFile(file: string, now: Date): Promise<PolicySet> {
+  const checked = validatePolicySet([{ path: file, text: await readFile(file, 'utf8') }], await readCrdSchemas(), now);
+  if (!checked.ok) throw new PolicySourceProblem(`${file} is not a valid policy file:\n${checked.problems.map(formatProblem).join('\n')}`);
+  return checked.value;
+}
+
+/** The hosts of every Fleet in one validated file (`--fleet FILE`). */
+export async function loadFleetFile(file: string, now: Date): Promise<ResolvedHost[]> {
+  return fleetHostsOf(await loadValidPolicyFile(file, now), file);
 }
 
 /** Loads and validates a policy repository; any error refuses it whole (nothing half-applied). */
 export async function loadValidPolicySet(dir: string): Promise<PolicySet> {
   const loaded = await loadPolicyRepository(dir);
-  if (!loaded.ok) throw new FleetSourceProblem(`${dir} is not a valid policy repository:\n${loaded.problems.map(formatProblem).join('\n')}`);
+  if (!loaded.ok) throw new PolicySourceProblem(`${dir} is not a valid policy repository:\n${loaded.problems.map(formatProblem).join('\n')}`);
   return loaded.value;
 }
 
 export function fleetHostsOf(policySet: PolicySet, dir: string): ResolvedHost[] {
   const hosts = policySet.fleets.flatMap((fleet) => resolveFleetHosts(fleet.resource));
-  if (hosts.length === 0) throw new FleetSourceProblem(`${dir}: no Fleet with hosts`);
+  if (hosts.length === 0) throw new PolicySourceProblem(`${dir}: no Fleet with hosts`);
   return hosts;
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
-import { collectLive, FleetSourceProblem, fleetHostsOf, loadValidPolicySet } from '../fleet-source.js';
+import { collectLive, PolicySourceProblem, fleetHostsOf, loadValidPolicyFile, loadValidPolicySet } from '../fleet-source.js';
 import { positiveNumber } from '../options.js';
 import { ADVISORY_STREAMS, type AdvisoryStream } from '../../core/advisory/ecosystem.js';
 import { SEVERITY_RANK, isSeverity } from '../../core/advisory/severity.js';
@@ -18,8 +18,6 @@ import type { BaselineApprovals } from '../../core/assess/baseline.js';
 import { renderCsv } from '../../core/assess/report-csv.js';
 import { toReport } from '../../core/assess/report-json.js';
 import { renderTable } from '../../core/assess/report-table.js';
-import { formatProblem } from '../../core/model/index.js';
-import { validatePolicySet } from '../../core/model/validate-policy-set.js';
 import type { HostInventory } from '../../core/inventory/host-inventory.js';
 import { createInventoryValidator } from '../../core/inventory/inventory-validator.js';
 import { versionSchemeFor } from '../../core/version/index.js';
@@ -28,7 +26,6 @@ import { OsvHttpSource } from '../../edges/advisory/http-source.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
 import { OsvZipSource } from '../../edges/advisory/zip-source.js';
-import { readCrdSchemas } from '../../edges/policy-repo/read-crds.js';
 import { isPatchwardError } from '../../errors.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
 
@@ -83,15 +80,11 @@ async function readInventories(targets: readonly string[]): Promise<HostInventor
   return hosts;
 }
 
-/**
- * A PatchBaseline file, validated like `patchward validate` does (the CRD schema, exact
- * file:line:column problems); a file with any error is refused whole.
- */
+/** The one PatchBaseline of a validated policy file. */
 async function readBaseline(file: string, now: Date): Promise<BaselineApprovals> {
-  const checked = validatePolicySet([{ path: file, text: await readFile(file, 'utf8') }], await readCrdSchemas(), now);
-  if (!checked.ok) throw new InputProblem(`${file} is not a valid PatchBaseline:\n${checked.problems.map(formatProblem).join('\n')}`);
-  const [only, ...more] = checked.value.patchBaselines;
-  if (only === undefined || more.length > 0) throw new InputProblem(`${file}: expected exactly one PatchBaseline document, found ${checked.value.patchBaselines.length}`);
+  const { patchBaselines } = await loadValidPolicyFile(file, now);
+  const [only, ...more] = patchBaselines;
+  if (only === undefined || more.length > 0) throw new InputProblem(`${file}: expected exactly one PatchBaseline document, found ${patchBaselines.length}`);
   return only.resource.spec as BaselineApprovals;
 }
 
@@ -204,7 +197,7 @@ export const assessCommand: Command = {
     try {
       return await run(args, io);
     } catch (error) {
-      if (error instanceof InputProblem || error instanceof FleetSourceProblem) {
+      if (error instanceof InputProblem || error instanceof PolicySourceProblem) {
         io.stderr.write(`patchward assess: ${error.message}\n`);
         return EXIT.usage;
       }

@@ -14,7 +14,7 @@ snapshot per host: OS release, kernel, installed packages, reboot needed, packag
 
 options:
   -f, --policy DIR    policy repository: every Fleet in it (validated like 'patchward validate')
-  --fleet FILE        a Fleet YAML file on its own (kind: Fleet; several documents allowed)
+  --fleet FILE        a Fleet YAML file on its own (validated as by 'patchward validate')
   --output FORMAT     table (default) or json (a HostInventoryList)
   --concurrency N     hosts at once (default 50)
   --timeout S         per-host deadline in seconds (default 60)
@@ -75,7 +75,7 @@ export const inventoryCommand: Command = {
       if (values.policy !== undefined) {
         const dir = resolve(io.cwd, values.policy);
         hosts = fleetHostsOf(await loadValidPolicySet(dir), dir);
-      } else hosts = await loadFleetFile(resolve(io.cwd, source));
+      } else hosts = await loadFleetFile(resolve(io.cwd, source), new Date());
     } catch (error) {
       io.stderr.write(`patchward inventory: cannot load the fleet: ${(error as Error).message}\n`);
       return EXIT.usage;

@@ -77,4 +77,13 @@ describe('patchward inventory', () => {
     assert.equal((await runCliCaptured(['inventory', '--fleet', 'x', '--output', 'xml'])).code, 2);
     assert.equal((await runCliCaptured(['inventory', '--fleet', join(dir, 'absent.yaml')])).code, 2);
   });
+
+  it('refuses a --fleet file that fails the Fleet schema, naming file, line, column and field, and contacts no host', async () => {
+    const file = join(dir, 'bad-fleet.yaml');
+    writeFileSync(file, ['apiVersion: patchward.io/v1alpha1', 'kind: Fleet', 'metadata: { name: bad }', 'spec:', '  hosts:', '    - name: a', '      address: 127.0.0.1', '      port: "22"', ''].join('\n'));
+    const run = await runCliCaptured(['inventory', '--fleet', file]);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.ok(run.stderr.includes(`${file}:8:13: error: spec.hosts[0].port: must be a whole number`), run.stderr);
+  });
 });
