@@ -23,14 +23,28 @@ function unquote(value: string): string {
   return value;
 }
 
-const DEBIAN_LIKE = new Set(['debian', 'ubuntu']);
-const RHEL_LIKE = new Set(['rhel', 'centos', 'fedora', 'rocky', 'almalinux', 'ol']);
+/** The one table of os-release IDs we know, and their family (hosts, release keys, baselines). */
+const FAMILY_BY_OS_ID: Readonly<Record<string, OsFamily>> = {
+  debian: 'debian',
+  ubuntu: 'debian',
+  rhel: 'rhel',
+  centos: 'rhel',
+  fedora: 'rhel',
+  rocky: 'rhel',
+  almalinux: 'rhel',
+  ol: 'rhel',
+};
+
+/** Family of one os-release ID; undefined when unknown. */
+export function familyOfOsId(id: string): OsFamily | undefined {
+  return Object.hasOwn(FAMILY_BY_OS_ID, id) ? FAMILY_BY_OS_ID[id] : undefined;
+}
 
 /** OS family from `ID`, then each `ID_LIKE` word; undefined when neither is known. */
 export function osFamilyOf(id: string, idLike: readonly string[]): OsFamily | undefined {
   for (const word of [id, ...idLike]) {
-    if (DEBIAN_LIKE.has(word)) return 'debian';
-    if (RHEL_LIKE.has(word)) return 'rhel';
+    const family = familyOfOsId(word);
+    if (family !== undefined) return family;
   }
   return undefined;
 }

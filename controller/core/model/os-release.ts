@@ -3,17 +3,8 @@
  * to the major version. The ID decides the family, and with it the version scheme.
  */
 import type { OsFamily } from '../inventory/host-inventory.js';
+import { familyOfOsId } from '../inventory/os-release.js';
 import type { VersionSchemeId } from '../../ports/version-scheme.js';
-
-const FAMILY_BY_ID: Readonly<Record<string, OsFamily>> = {
-  debian: 'debian',
-  ubuntu: 'debian',
-  rocky: 'rhel',
-  almalinux: 'rhel',
-  rhel: 'rhel',
-  centos: 'rhel',
-  ol: 'rhel',
-};
 
 export interface ParsedRelease {
   readonly id: string;
@@ -28,10 +19,8 @@ export function parseReleaseKey(key: string): ParsedRelease | undefined {
   if (match === null) return undefined;
   const id = match[1] ?? '';
   const versionId = match[2] ?? '';
-  const family = Object.hasOwn(FAMILY_BY_ID, id) ? FAMILY_BY_ID[id] : undefined;
+  const family = familyOfOsId(id);
   if (family === undefined) return undefined;
   if (family === 'rhel' && versionId.includes('.')) return undefined;
   return { id, versionId, family, scheme: family === 'debian' ? 'dpkg' : 'rpm' };
 }
-
-export const KNOWN_OS_IDS: readonly string[] = Object.keys(FAMILY_BY_ID);
