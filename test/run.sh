@@ -9,6 +9,13 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
+# npm puts node_modules/.bin first on PATH: the `node` devDependency is Node 24 LTS, whatever the system has.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 24 ]; then
+  echo "test/run.sh: Node $(node --version) is too old; run it as 'npm test' so that node_modules/.bin/node (Node 24) is used" >&2
+  exit 2
+fi
+
 step "system packages (test/system-packages.txt)"
 bash scripts/install-system-packages.sh
 
@@ -20,6 +27,9 @@ bash test/servers/ensure.sh
 
 step "tsc"
 npx tsc -p tsconfig.json
+
+step "biome (format + lint)"
+npx biome check .
 
 step "node --test"
 mapfile -t files < <(find dist/test -name '*.test.js' | sort)

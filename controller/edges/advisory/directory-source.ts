@@ -14,7 +14,7 @@ async function listJsonFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
-    .map((entry) => path.relative(root, path.join(entry.parentPath ?? entry.path, entry.name)))
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
     .sort();
 }
 
@@ -31,7 +31,10 @@ export class OsvDirectorySource implements AdvisorySource {
     try {
       files = await listJsonFiles(this.#root);
     } catch (error) {
-      throw new ExternalError('advisory', 'AdvisoryDirectoryUnreadable', `cannot list advisory directory ${this.#root}`, { cause: error, context: { path: this.#root } });
+      throw new ExternalError('advisory', 'AdvisoryDirectoryUnreadable', `cannot list advisory directory ${this.#root}`, {
+        cause: error,
+        context: { path: this.#root },
+      });
     }
     const read = createOsvRecordReader();
     const hash = createHash('sha256');
