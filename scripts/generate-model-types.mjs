@@ -29,7 +29,10 @@ function dropRequiredOnlyJunctors(schema) {
   if (!isObject(schema)) return schema;
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
-    const requiredOnly = ['oneOf', 'anyOf', 'allOf'].includes(key) && Array.isArray(value) && value.every((branch) => isObject(branch) && Object.keys(branch).every((k) => k === 'required'));
+    const requiredOnly =
+      ['oneOf', 'anyOf', 'allOf'].includes(key) &&
+      Array.isArray(value) &&
+      value.every((branch) => isObject(branch) && Object.keys(branch).every((k) => k === 'required'));
     if (!requiredOnly) out[key] = dropRequiredOnlyJunctors(value);
   }
   return out;
@@ -54,7 +57,9 @@ export async function generateModelTypes() {
   const { crdSchemaOf, validationSchemaOf } = await import(pathToFileURL(join(ROOT, 'dist/controller/core/model/crd-schema.js')).href);
   const crdDir = join(ROOT, 'crds');
   const definitions = {};
-  for (const file of readdirSync(crdDir).filter((name) => name.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(crdDir)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()) {
     const crd = crdSchemaOf(parse(readFileSync(join(crdDir, file), 'utf8')));
     if (typeof crd === 'string') throw new Error(`${file}: ${crd}`);
     const schema = validationSchemaOf(crd);

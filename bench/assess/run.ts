@@ -74,7 +74,15 @@ async function debianImages(index: AdvisoryIndex, count: number, size: number, r
   const rows = new Map<string, { version: string; arch: string; source: string; sourceVersion: string }>();
   for (const line of text.split('\n').slice(1)) {
     const [suite, name, version, arch, source, sourceVersion] = line.split('\t');
-    if (suite !== 'bookworm' || name === undefined || version === undefined || arch === undefined || source === undefined || sourceVersion === undefined) continue;
+    if (
+      suite !== 'bookworm' ||
+      name === undefined ||
+      version === undefined ||
+      arch === undefined ||
+      source === undefined ||
+      sourceVersion === undefined
+    )
+      continue;
     if (!rows.has(name)) rows.set(name, { version, arch, source, sourceVersion });
   }
   const names = [...rows.keys()];
@@ -82,7 +90,9 @@ async function debianImages(index: AdvisoryIndex, count: number, size: number, r
   const plain = names.filter((name) => index.lookup('debian-12', rows.get(name)?.source ?? '').length === 0);
   const images: Image[] = [];
   for (let n = 0; n < count; n += 1) {
-    const chosen = [...shuffled(rand, advised).slice(0, Math.min(400, Math.floor(size / 4))), ...shuffled(rand, plain)].slice(0, size).sort();
+    const chosen = [...shuffled(rand, advised).slice(0, Math.min(400, Math.floor(size / 4))), ...shuffled(rand, plain)]
+      .slice(0, size)
+      .sort();
     const alternatives = new Map<number, readonly string[]>();
     const packages = chosen.map((name, i) => {
       const row = rows.get(name);
@@ -130,7 +140,13 @@ async function ubuntuImage(): Promise<Image> {
   return { name: 'ubuntu-jammy-oci', release: 'ubuntu-22.04', family: 'debian', packages, alternatives: new Map() };
 }
 
-function buildFleet(images: readonly Image[], weights: readonly number[], hosts: number, identicalShare: number, rand: () => number): HostInventory[] {
+function buildFleet(
+  images: readonly Image[],
+  weights: readonly number[],
+  hosts: number,
+  identicalShare: number,
+  rand: () => number,
+): HostInventory[] {
   const total = weights.reduce((a, b) => a + b, 0);
   const fleet: HostInventory[] = [];
   for (let h = 0; h < hosts; h += 1) {
@@ -167,7 +183,13 @@ async function main(): Promise<void> {
   const loaded = await loadBundledAdvisories();
   const { index } = loaded;
   const rand = random(20261121);
-  const images = [...(await debianImages(index, 4, size, rand)), almaImage(index, 8, size, rand), almaImage(index, 9, size, rand), almaImage(index, 10, size, rand), await ubuntuImage()];
+  const images = [
+    ...(await debianImages(index, 4, size, rand)),
+    almaImage(index, 8, size, rand),
+    almaImage(index, 9, size, rand),
+    almaImage(index, 10, size, rand),
+    await ubuntuImage(),
+  ];
   const weights = [0.15, 0.15, 0.1, 0.1, 0.15, 0.2, 0.1, 0.05];
   const fleet = buildFleet(images, weights, hostCount, identicalShare, rand);
   const packageCount = fleet.reduce((sum, host) => sum + (host.packages?.length ?? 0), 0);

@@ -45,21 +45,25 @@ async function realHosts(count: number, rounds: number, concurrency: number): Pr
       results.patchward.push(await runPatchward(fleet.hosts, fleet.clientKeyPath, concurrency));
       results.ansible.push(await runAnsible(dir, inputs.ansibleInventory, concurrency, count));
       results.ssh.push(await runPlainSsh(inputs.ports, fleet.clientKeyPath, inputs.knownHosts, concurrency, count));
-      process.stdout.write(`round ${round + 1}: patchward ${fmt(results.patchward.at(-1)?.seconds ?? 0)}, ansible ${fmt(results.ansible.at(-1)?.seconds ?? 0)}, ssh ${fmt(results.ssh.at(-1)?.seconds ?? 0)}\n`);
+      process.stdout.write(
+        `round ${round + 1}: patchward ${fmt(results.patchward.at(-1)?.seconds ?? 0)}, ansible ${fmt(results.ansible.at(-1)?.seconds ?? 0)}, ssh ${fmt(results.ssh.at(-1)?.seconds ?? 0)}\n`,
+      );
     }
     const pw = median(results.patchward.map((r) => r.seconds));
     const an = median(results.ansible.map((r) => r.seconds));
     const ss = median(results.ssh.map((r) => r.seconds));
-    process.stdout.write([
-      '',
-      `== ${count} sandbox hosts (apt), concurrency ${concurrency}, median of ${rounds}`,
-      `patchward inventory   ${fmt(pw)}  (ok ${results.patchward.map((r) => r.okHosts).join('/')})`,
-      `ansible -m shell      ${fmt(an)}  (ok ${results.ansible.map((r) => r.okHosts).join('/')})`,
-      `xargs -P ssh          ${fmt(ss)}  (ok ${results.ssh.map((r) => r.okHosts).join('/')})`,
-      `ansible / patchward   ${(an / pw).toFixed(2)}x   (target >= 3x)`,
-      `patchward / ssh       ${(pw / ss).toFixed(2)}x   (target <= 1.5x)`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        '',
+        `== ${count} sandbox hosts (apt), concurrency ${concurrency}, median of ${rounds}`,
+        `patchward inventory   ${fmt(pw)}  (ok ${results.patchward.map((r) => r.okHosts).join('/')})`,
+        `ansible -m shell      ${fmt(an)}  (ok ${results.ansible.map((r) => r.okHosts).join('/')})`,
+        `xargs -P ssh          ${fmt(ss)}  (ok ${results.ssh.map((r) => r.okHosts).join('/')})`,
+        `ansible / patchward   ${(an / pw).toFixed(2)}x   (target >= 3x)`,
+        `patchward / ssh       ${(pw / ss).toFixed(2)}x   (target <= 1.5x)`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     await fleet.stop();
   }
@@ -88,8 +92,16 @@ async function simulated(count: number, packages: number, concurrency: number): 
   const server = await startSimServer(join(dir, 'id.pub'), packages);
   try {
     const targets: SshTarget[] = Array.from({ length: count }, (_, index) => ({
-      name: `sim-${String(index).padStart(4, '0')}`, address: '127.0.0.1', port: server.port, user: 'root', key: { file: join(dir, 'id') },
-      hostKeys: [server.hostKey], trustOnFirstUse: false, sudo: false, connectTimeoutMs: 60_000, commandTimeoutMs: 120_000,
+      name: `sim-${String(index).padStart(4, '0')}`,
+      address: '127.0.0.1',
+      port: server.port,
+      user: 'root',
+      key: { file: join(dir, 'id') },
+      hostKeys: [server.hostKey],
+      trustOnFirstUse: false,
+      sudo: false,
+      connectTimeoutMs: 60_000,
+      commandTimeoutMs: 120_000,
     }));
     global.gc?.();
     const baseRss = process.memoryUsage().rss;
@@ -102,7 +114,12 @@ async function simulated(count: number, packages: number, concurrency: number): 
     }, 50);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const { inventory } = await collectSshInventory(targets, { secrets: new FileSecretReader({ baseDir: '/' }), logger: pino({ level: 'silent' }), concurrency, hostTimeoutMs: 120_000 });
+    const { inventory } = await collectSshInventory(targets, {
+      secrets: new FileSecretReader({ baseDir: '/' }),
+      logger: pino({ level: 'silent' }),
+      concurrency,
+      hostTimeoutMs: 120_000,
+    });
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
@@ -110,14 +127,16 @@ async function simulated(count: number, packages: number, concurrency: number): 
     const packagesSeen = inventory.items.reduce((sum, item) => sum + (item.packages?.length ?? 0), 0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-    process.stdout.write([
-      `== ${count} simulated SSH endpoints (ssh2 server in a child process), ${packages} packages each, concurrency ${concurrency}`,
-      `ok hosts              ${ok}/${count} (${packagesSeen} package records)`,
-      `wall                  ${fmt(seconds)}  (${(count / seconds).toFixed(1)} hosts/s)`,
-      `controller CPU        ${(cpuMs / 1000).toFixed(2)} s total, ${(cpuMs / count).toFixed(2)} ms per host`,
-      `controller memory     peak RSS ${mib(peakRss)} (base ${mib(baseRss)}), peak heap ${mib(peakHeap)}; result kept: ${(JSON.stringify(inventory).length / count / 1024).toFixed(1)} KiB JSON per host`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        `== ${count} simulated SSH endpoints (ssh2 server in a child process), ${packages} packages each, concurrency ${concurrency}`,
+        `ok hosts              ${ok}/${count} (${packagesSeen} package records)`,
+        `wall                  ${fmt(seconds)}  (${(count / seconds).toFixed(1)} hosts/s)`,
+        `controller CPU        ${(cpuMs / 1000).toFixed(2)} s total, ${(cpuMs / count).toFixed(2)} ms per host`,
+        `controller memory     peak RSS ${mib(peakRss)} (base ${mib(baseRss)}), peak heap ${mib(peakHeap)}; result kept: ${(JSON.stringify(inventory).length / count / 1024).toFixed(1)} KiB JSON per host`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     server.stop();
   }

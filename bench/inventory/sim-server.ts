@@ -11,7 +11,9 @@ export function syntheticDpkgLines(count: number): string {
   const lines: string[] = [];
   for (let index = 0; index < count; index++) {
     const source = `src${Math.floor(index / 3)}`;
-    lines.push(`pkg${index}-lib\t${1 + (index % 7)}.${index % 13}.${index % 5}-${1 + (index % 3)}+deb12u${index % 4}\tamd64\tii \t${source}\t${1 + (index % 7)}.${index % 13}.${index % 5}-${1 + (index % 3)}`);
+    lines.push(
+      `pkg${index}-lib\t${1 + (index % 7)}.${index % 13}.${index % 5}-${1 + (index % 3)}+deb12u${index % 4}\tamd64\tii \t${source}\t${1 + (index % 7)}.${index % 13}.${index % 5}-${1 + (index % 3)}`,
+    );
   }
   return lines.join('\n');
 }

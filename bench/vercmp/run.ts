@@ -35,7 +35,12 @@ function loadPairs(id: VersionSchemeId): { a: string[]; b: string[] } {
   return { a, b };
 }
 
-function round(compare: (a: string, b: string) => number, a: readonly string[], b: readonly string[], seconds: number): { perSecond: number; checksum: number } {
+function round(
+  compare: (a: string, b: string) => number,
+  a: readonly string[],
+  b: readonly string[],
+  seconds: number,
+): { perSecond: number; checksum: number } {
   let checksum = 0;
   let comparisons = 0;
   const start = performance.now();
@@ -61,5 +66,7 @@ function measure(id: VersionSchemeId): { pairs: number; best: number; median: nu
 const format = (rate: number): string => Math.round(rate).toLocaleString('en-US');
 for (const id of ['dpkg', 'rpm'] as const) {
   const { pairs, best, median } = measure(id);
-  process.stdout.write(`vercmp ${id}: ${format(best)} comparisons/s best, ${format(median)} median, over ${pairs} real pairs (validation of both sides included)\n`);
+  process.stdout.write(
+    `vercmp ${id}: ${format(best)} comparisons/s best, ${format(median)} median, over ${pairs} real pairs (validation of both sides included)\n`,
+  );
 }

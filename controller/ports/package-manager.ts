@@ -6,13 +6,7 @@
  * every fact in ONE remote invocation (a fixed script, no interpolation), so an inventory costs
  * one round trip per host.
  */
-import type {
-  InstalledPackage,
-  OsInfo,
-  PackageDbProblem,
-  PendingUpgrade,
-  RebootState,
-} from '../core/inventory/host-inventory.js';
+import type { InstalledPackage, OsInfo, PackageDbProblem, PendingUpgrade, RebootState } from '../core/inventory/host-inventory.js';
 
 export type PackageManagerId = 'apt' | 'dnf';
 

@@ -62,8 +62,10 @@ export class FakeSshServer {
         user = ctx.username;
         if (ctx.method !== 'publickey') return ctx.reject(['publickey']);
         const blob = ctx.key.data;
-        if (ctx.key.algo !== allowed.type || blob.length !== allowedBlob.length || !timingSafeEqual(blob, allowedBlob)) return ctx.reject(['publickey']);
-        if (ctx.signature !== undefined && ctx.blob !== undefined && allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(['publickey']);
+        if (ctx.key.algo !== allowed.type || blob.length !== allowedBlob.length || !timingSafeEqual(blob, allowedBlob))
+          return ctx.reject(['publickey']);
+        if (ctx.signature !== undefined && ctx.blob !== undefined && allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true)
+          return ctx.reject(['publickey']);
         ctx.accept();
       });
       client.on('ready', () => {

@@ -72,7 +72,12 @@ function groupsOf(args: readonly string[]): HostGroup[] {
   for (let i = 0; i < args.length; i += 2) {
     const count = Number(args[i]);
     const [flavour = 'apt', namePrefix] = (args[i + 1] ?? 'apt').split(':') as [SandboxFlavour, string | undefined];
-    if (!Number.isInteger(count) || count < 1 || (flavour !== 'apt' && flavour !== 'rpm') || (namePrefix !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(namePrefix))) {
+    if (
+      !Number.isInteger(count) ||
+      count < 1 ||
+      (flavour !== 'apt' && flavour !== 'rpm') ||
+      (namePrefix !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(namePrefix))
+    ) {
       throw new SandboxError('BadArgument', `expected <count> [apt|rpm][:<name-prefix>] pairs, got: ${args.join(' ')}`);
     }
     groups.push(namePrefix === undefined ? { count, flavour } : { count, flavour, namePrefix });
@@ -87,7 +92,9 @@ function printHosts(fleet: SandboxFleet): void {
     const pids = running ? fleet.pids(host.name) : [];
     const boot = running ? fleet.bootId(host.name) : '-';
     const pss = running ? `${pssKb(pids)} kB` : '-';
-    process.stdout.write(`${host.name.padEnd(14)} ${host.flavour.padEnd(4)} 127.0.0.1:${String(host.port).padEnd(6)} ${(running ? 'running' : 'stopped').padEnd(8)} procs=${String(pids.length).padEnd(3)} pss=${pss.padEnd(9)} boot=${boot} ${host.hostKeyFingerprint}\n`);
+    process.stdout.write(
+      `${host.name.padEnd(14)} ${host.flavour.padEnd(4)} 127.0.0.1:${String(host.port).padEnd(6)} ${(running ? 'running' : 'stopped').padEnd(8)} procs=${String(pids.length).padEnd(3)} pss=${pss.padEnd(9)} boot=${boot} ${host.hostKeyFingerprint}\n`,
+    );
   }
 }
 
@@ -113,7 +120,9 @@ async function main(argv: readonly string[]): Promise<number> {
       fleet.writeFleetYaml(join(runDir, 'fleet.yaml'), { user: userOf(flags) });
       printHosts(fleet);
       const first = fleet.hosts[0];
-      process.stdout.write(`\n${fleet.hosts.length} hosts up in ${seconds} s\nrun dir:     ${runDir}\nfleet:       ${join(runDir, 'fleet.yaml')}\nclient key:  ${fleet.clientKeyPath}\nknown_hosts: ${fleet.knownHostsPath}\n`);
+      process.stdout.write(
+        `\n${fleet.hosts.length} hosts up in ${seconds} s\nrun dir:     ${runDir}\nfleet:       ${join(runDir, 'fleet.yaml')}\nclient key:  ${fleet.clientKeyPath}\nknown_hosts: ${fleet.knownHostsPath}\n`,
+      );
       if (first !== undefined) process.stdout.write(`try:         ssh ${fleet.sshArgs(first.name).join(' ')}\n`);
       return 0;
     }

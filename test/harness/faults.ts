@@ -23,23 +23,28 @@ export type PackageDbBreakage = 'unpacked' | 'half-configured' | 'half-installed
 const SCRIPTS: Record<SandboxFlavour, Partial<Record<PackageDbBreakage, string>>> = {
   apt: {
     unpacked: 'dpkg --unpack /srv/patchward-repo/apt/pw-libdemo_1.0-2_all.deb',
-    'half-configured':
-      'dpkg --unpack /srv/patchward-repo/apt/pw-broken_1.0-2_all.deb && { dpkg --configure pw-broken && exit 1; true; }',
-    'half-installed':
-      "sed -i '/^Package: pw-libdemo$/,/^$/ s/^Status: .*/Status: install reinstreq half-installed/' /var/lib/dpkg/status",
+    'half-configured': 'dpkg --unpack /srv/patchward-repo/apt/pw-broken_1.0-2_all.deb && { dpkg --configure pw-broken && exit 1; true; }',
+    'half-installed': "sed -i '/^Package: pw-libdemo$/,/^$/ s/^Status: .*/Status: install reinstreq half-installed/' /var/lib/dpkg/status",
     'corrupt-db': "printf '\\nthis line is not a field\\n' >> /var/lib/dpkg/status",
   },
   rpm: {
     'half-installed': 'rpm -i --justdb --noscripts --nodeps --force /srv/patchward-repo/rpm/pw-libdemo-1.0-2.noarch.rpm',
-    'corrupt-db': 'f=$(ls /var/lib/rpm/rpmdb.sqlite) && printf "not an sqlite database, broken by the patchward sandbox" | dd of="$f" conv=notrunc status=none && rm -f /var/lib/rpm/rpmdb.sqlite-shm /var/lib/rpm/rpmdb.sqlite-wal',
+    'corrupt-db':
+      'f=$(ls /var/lib/rpm/rpmdb.sqlite) && printf "not an sqlite database, broken by the patchward sandbox" | dd of="$f" conv=notrunc status=none && rm -f /var/lib/rpm/rpmdb.sqlite-shm /var/lib/rpm/rpmdb.sqlite-wal',
   },
 };
 
 export async function breakPackageDb(exec: HostExec, flavour: SandboxFlavour, how: PackageDbBreakage): Promise<void> {
   const script = SCRIPTS[flavour][how];
-  if (script === undefined) throw new SandboxError('BadArgument', `breakPackageDb: '${how}' does not exist for the ${flavour} flavour`, { flavour, how });
+  if (script === undefined)
+    throw new SandboxError('BadArgument', `breakPackageDb: '${how}' does not exist for the ${flavour} flavour`, { flavour, how });
   const result = await exec(['/bin/sh', '-c', script]);
-  if (result.code !== 0) throw new SandboxError('CommandFailed', `breakPackageDb ${how} failed: ${result.stderr.trim()}`, { flavour, how, stderr: result.stderr });
+  if (result.code !== 0)
+    throw new SandboxError('CommandFailed', `breakPackageDb ${how} failed: ${result.stderr.trim()}`, {
+      flavour,
+      how,
+      stderr: result.stderr,
+    });
 }
 
 /**
@@ -47,7 +52,8 @@ export async function breakPackageDb(exec: HostExec, flavour: SandboxFlavour, ho
  * real one is kept as `<path>.pw-real`. Only this host is affected (its own upper dir). Returns undo.
  */
 export async function makeCommandHang(exec: HostExec, command: string): Promise<() => Promise<void>> {
-  if (!/^[A-Za-z0-9._+-]+$/.test(command)) throw new SandboxError('BadArgument', `makeCommandHang: not a command name: ${command}`, { command });
+  if (!/^[A-Za-z0-9._+-]+$/.test(command))
+    throw new SandboxError('BadArgument', `makeCommandHang: not a command name: ${command}`, { command });
   const script = `set -e
 p=$(command -v "$1")
 [ -e "$p.pw-real" ] || mv "$p" "$p.pw-real"
@@ -55,11 +61,13 @@ printf '#!/bin/sh\\n# patchward sandbox: makeCommandHang(%s); the real one is %s
 chmod 0755 "$p"
 echo "$p"`;
   const result = await exec(['/bin/sh', '-c', script, 'hang', command]);
-  if (result.code !== 0) throw new SandboxError('CommandFailed', `makeCommandHang ${command}: ${result.stderr.trim()}`, { command, stderr: result.stderr });
+  if (result.code !== 0)
+    throw new SandboxError('CommandFailed', `makeCommandHang ${command}: ${result.stderr.trim()}`, { command, stderr: result.stderr });
   const path = result.stdout.trim();
   return async () => {
     const undo = await exec(['/bin/sh', '-c', 'mv -f "$1.pw-real" "$1"', 'unhang', path]);
-    if (undo.code !== 0) throw new SandboxError('CommandFailed', `undo makeCommandHang ${command}: ${undo.stderr.trim()}`, { command, path });
+    if (undo.code !== 0)
+      throw new SandboxError('CommandFailed', `undo makeCommandHang ${command}: ${undo.stderr.trim()}`, { command, path });
   };
 }
 
@@ -86,10 +94,30 @@ while True:
 /** Holds the package manager's lock files in a process inside the host; returns the release. */
 export async function holdPackageLock(initPid: number, exec: HostExec, flavour: SandboxFlavour): Promise<() => Promise<void>> {
   const env = ['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'LANG=C.UTF-8'];
-  const child = spawn('nsenter', ['-t', String(initPid), '-m', '-u', '-p', '-r', '-w', '--', '/usr/bin/env', '-i', ...env, 'python3', '-c', LOCK_HOLDER, ...LOCK_FILES[flavour]], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'nsenter',
+    [
+      '-t',
+      String(initPid),
+      '-m',
+      '-u',
+      '-p',
+      '-r',
+      '-w',
+      '--',
+      '/usr/bin/env',
+      '-i',
+      ...env,
+      'python3',
+      '-c',
+      LOCK_HOLDER,
+      ...LOCK_FILES[flavour],
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const innerPid = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';

@@ -70,7 +70,15 @@ export async function launchHost(layers: SandboxLayers, spec: HostSpec, timeoutM
   try {
     const child = spawn(
       'bash',
-      [join(layers.scriptsDir, 'host-init.sh'), 'launch', hostDir, `${layers.prov[spec.flavour]}:${layers.base}`, layers.repo, spec.name, String(spec.port)],
+      [
+        join(layers.scriptsDir, 'host-init.sh'),
+        'launch',
+        hostDir,
+        `${layers.prov[spec.flavour]}:${layers.base}`,
+        layers.repo,
+        spec.name,
+        String(spec.port),
+      ],
       { detached: true, stdio: ['ignore', log, log], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } },
     );
     child.once('exit', () => {
@@ -86,17 +94,25 @@ export async function launchHost(layers: SandboxLayers, spec: HostSpec, timeoutM
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exited) {
-      throw new SandboxError('StartFailed', `host ${spec.name} exited while starting:\n${logTail(hostDir)}`, { host: spec.name, hostDir, port: spec.port });
+      throw new SandboxError('StartFailed', `host ${spec.name} exited while starting:\n${logTail(hostDir)}`, {
+        host: spec.name,
+        hostDir,
+        port: spec.port,
+      });
     }
     const init = initRecord(hostDir);
     if (init !== undefined && isAlive(init) && (await hasSshBanner(spec.port)) && isAlive(init)) return { bootId };
     if (Date.now() > deadline) {
       await stopHostProcesses(hostDir);
-      throw new SandboxError('NotReady', `host ${spec.name} did not accept SSH on 127.0.0.1:${spec.port} within ${timeoutMs} ms:\n${logTail(hostDir)}`, {
-        host: spec.name,
-        hostDir,
-        port: spec.port,
-      });
+      throw new SandboxError(
+        'NotReady',
+        `host ${spec.name} did not accept SSH on 127.0.0.1:${spec.port} within ${timeoutMs} ms:\n${logTail(hostDir)}`,
+        {
+          host: spec.name,
+          hostDir,
+          port: spec.port,
+        },
+      );
     }
     await sleep(25);
   }
@@ -155,7 +171,8 @@ export async function unmountUnder(runDir: string): Promise<void> {
 
 /** Removes a run dir that has no mounts left, never crossing into another file system. */
 export async function removeRunDir(runDir: string): Promise<void> {
-  if (mountsUnder(runDir).length > 0) throw new SandboxError('BadState', `refusing to remove ${runDir}: something is mounted under it`, { runDir });
+  if (mountsUnder(runDir).length > 0)
+    throw new SandboxError('BadState', `refusing to remove ${runDir}: something is mounted under it`, { runDir });
   const result = await runCommand('rm', ['-rf', '--one-file-system', runDir]);
   if (result.code !== 0) throw new SandboxError('CommandFailed', `rm -rf ${runDir}: ${result.stderr.trim()}`, { runDir });
 }
@@ -199,7 +216,13 @@ export function execInHost(hostDir: string, argv: readonly string[], options: Ex
   if (init === undefined || !isAlive(init)) {
     return Promise.reject(new SandboxError('HostStopped', `host in ${hostDir} is not running`, { hostDir }));
   }
-  const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'LANG=C.UTF-8', 'USER=root', 'LOGNAME=root'];
+  const env = [
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'HOME=/root',
+    'LANG=C.UTF-8',
+    'USER=root',
+    'LOGNAME=root',
+  ];
   return runCommand('nsenter', ['-t', String(init.pid), '-m', '-u', '-p', '-r', '-w', '--', '/usr/bin/env', '-i', ...env, ...argv], {
     ...(options.input === undefined ? {} : { input: options.input }),
     timeoutMs: options.timeoutMs ?? 60_000,

@@ -120,8 +120,7 @@ export function runCommand(
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const timer =
-      options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', (cause) => {
       if (timer !== undefined) clearTimeout(timer);
       reject(new SandboxError('CommandFailed', `could not run ${command}`, { command, args }, { cause }));
@@ -136,15 +135,23 @@ export function runCommand(
 }
 
 /** Like runCommand, but a non-zero exit is a CommandFailed error carrying stderr. */
-export async function runChecked(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function runChecked(
+  command: string,
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const result = await runCommand(command, args, options);
   if (result.code !== 0) {
-    throw new SandboxError('CommandFailed', `${command} ${args.join(' ')} exited ${result.code ?? result.signal}: ${result.stderr.trim()}`, {
-      command,
-      args,
-      code: result.code,
-      stderr: result.stderr,
-    });
+    throw new SandboxError(
+      'CommandFailed',
+      `${command} ${args.join(' ')} exited ${result.code ?? result.signal}: ${result.stderr.trim()}`,
+      {
+        command,
+        args,
+        code: result.code,
+        stderr: result.stderr,
+      },
+    );
   }
   return result.stdout;
 }

@@ -63,4 +63,3 @@ export async function reapAbandonedFleets(): Promise<string[]> {
   }
   return reaped;
 }
-

@@ -99,7 +99,9 @@ export async function ensureSandboxImage(options: { quiet?: boolean } = {}): Pro
   const layers = resolveLayers();
   if (missingLayers(layers).length === 0) return;
   const code = await new Promise<number | null>((done, fail) => {
-    const child = spawn('bash', [join(layers.scriptsDir, 'ensure.sh')], { stdio: ['ignore', options.quiet === true ? 'ignore' : 'inherit', 'inherit'] });
+    const child = spawn('bash', [join(layers.scriptsDir, 'ensure.sh')], {
+      stdio: ['ignore', options.quiet === true ? 'ignore' : 'inherit', 'inherit'],
+    });
     child.once('error', fail);
     child.once('close', done);
   });
@@ -109,13 +111,24 @@ export async function ensureSandboxImage(options: { quiet?: boolean } = {}): Pro
 /** Brings up hosts and resolves when every sshd accepts connections. */
 export async function startHosts(options: StartHostsOptions): Promise<SandboxFleet> {
   if (process.getuid?.() !== 0) throw new SandboxError('NotRoot', 'the sandbox hosts need root (namespaces, overlay mounts, chroot)');
-  const groups = options.groups ?? (options.count !== undefined ? [{ count: options.count, flavour: options.flavour ?? 'apt', ...(options.namePrefix === undefined ? {} : { namePrefix: options.namePrefix }) }] : []);
+  const groups =
+    options.groups ??
+    (options.count !== undefined
+      ? [
+          {
+            count: options.count,
+            flavour: options.flavour ?? 'apt',
+            ...(options.namePrefix === undefined ? {} : { namePrefix: options.namePrefix }),
+          },
+        ]
+      : []);
   if (groups.length === 0 || groups.some((g) => !Number.isInteger(g.count) || g.count < 0)) {
     throw new SandboxError('BadArgument', 'startHosts needs count (and flavour) or groups', { options });
   }
   const layers = resolveLayers();
   const missing = missingLayers(layers);
-  if (missing.length > 0) throw new SandboxError('ImageMissing', `sandbox layers missing (run bash test/harness/ensure.sh): ${missing.join(', ')}`, { missing });
+  if (missing.length > 0)
+    throw new SandboxError('ImageMissing', `sandbox layers missing (run bash test/harness/ensure.sh): ${missing.join(', ')}`, { missing });
 
   await reapAbandonedFleets();
   const runDir = options.runDir === undefined ? mkdtempSync(join(tmpdir(), TEMP_PREFIX)) : resolve(options.runDir);
@@ -124,8 +137,14 @@ export async function startHosts(options: StartHostsOptions): Promise<SandboxFle
   if (options.stopOnExit !== false) writeFileSync(join(runDir, OWNER_FILE), `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
   const client = await generateClientKey(runDir);
 
-  const names = groups.flatMap((g) => Array.from({ length: g.count }, (_, i) => ({ name: `${g.namePrefix ?? `pw-${g.flavour}`}-${String(i + 1).padStart(2, '0')}`, flavour: g.flavour })));
-  if (new Set(names.map((n) => n.name)).size !== names.length) throw new SandboxError('BadArgument', 'host names collide: give the groups distinct namePrefix', { names });
+  const names = groups.flatMap((g) =>
+    Array.from({ length: g.count }, (_, i) => ({
+      name: `${g.namePrefix ?? `pw-${g.flavour}`}-${String(i + 1).padStart(2, '0')}`,
+      flavour: g.flavour,
+    })),
+  );
+  if (new Set(names.map((n) => n.name)).size !== names.length)
+    throw new SandboxError('BadArgument', 'host names collide: give the groups distinct namePrefix', { names });
   const ports = await freeLoopbackPorts(names.length);
   const state: StoredFleet = { version: 1, clientKeyPath: client.keyPath, clientPublicKey: client.publicKey, hosts: [] };
   const fleet = new SandboxFleet(runDir, layers, state);
@@ -205,10 +224,24 @@ export class SandboxFleet {
   sshArgs(name: string, user: 'root' | 'patchward' = 'root'): string[] {
     const host = this.stored(name);
     return [
-      '-i', this.clientKeyPath, '-p', String(host.port),
-      '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${this.knownHostsPath}`, '-o', 'GlobalKnownHostsFile=/dev/null',
-      '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR',
+      '-i',
+      this.clientKeyPath,
+      '-p',
+      String(host.port),
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${this.knownHostsPath}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'ConnectTimeout=10',
+      '-o',
+      'LogLevel=ERROR',
       `${user}@127.0.0.1`,
     ];
   }
@@ -276,7 +309,8 @@ export class SandboxFleet {
   /** Holds the package manager's lock (dpkg lock-frontend + lock, or rpm's) until the returned release is called. */
   holdPackageLock(name: string): Promise<() => Promise<void>> {
     const init = initRecord(this.hostDir(name));
-    if (init === undefined || !isAlive(init)) return Promise.reject(new SandboxError('HostStopped', `host ${name} is not running`, { host: name }));
+    if (init === undefined || !isAlive(init))
+      return Promise.reject(new SandboxError('HostStopped', `host ${name} is not running`, { host: name }));
     return holdPackageLock(init.pid, (argv, options) => this.exec(name, argv, options), this.stored(name).flavour);
   }
 

@@ -1,7 +1,12 @@
 /** Inline HostInventory builders for the assess tests and bench/assess. */
 import type { HostInventory, InstalledPackage } from '../../controller/core/inventory/host-inventory.js';
 
-export function host(name: string, release: string, packages: readonly InstalledPackage[], extra: Partial<HostInventory> = {}): HostInventory {
+export function host(
+  name: string,
+  release: string,
+  packages: readonly InstalledPackage[],
+  extra: Partial<HostInventory> = {},
+): HostInventory {
   const [id = 'debian', versionId = '12'] = release.split('-');
   const family = id === 'debian' || id === 'ubuntu' ? 'debian' : 'rhel';
   return {

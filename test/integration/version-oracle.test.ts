@@ -57,7 +57,10 @@ function dpkgOracle(pairs: readonly Pair[]): number[] {
   ].join('\n');
   const input = pairs.map(([a, b]) => `${a}\t${b}\n`).join('');
   const output = run('sh', ['-c', script], input, 'dpkg');
-  return output.trimEnd().split('\n').map((line) => (line === 'invalid' ? Number.NaN : Number(line)));
+  return output
+    .trimEnd()
+    .split('\n')
+    .map((line) => (line === 'invalid' ? Number.NaN : Number(line)));
 }
 
 /** rpm's answers from one `rpm --eval` running a Lua loop over a file of pairs. */
@@ -73,7 +76,11 @@ function rpmOracle(pairs: readonly Pair[], folder: string): number[] {
     'end',
   ].join(' ');
   const output = run('rpm', ['--eval', `%{lua: ${lua}}`], '', 'rpm');
-  return output.trimEnd().split('\n').filter((line) => line !== '').map(Number);
+  return output
+    .trimEnd()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(Number);
 }
 
 function disagreements(scheme: VersionSchemeId, pairs: readonly Pair[], oracle: readonly number[]): string[] {
@@ -99,7 +106,11 @@ describe(`version order agrees with dpkg and rpm on random real and mutated vers
     const pairs = samplePairs('dpkg');
     assert.equal(pairs.length, PAIRS);
     const found = disagreements('dpkg', pairs, dpkgOracle(pairs));
-    assert.deepEqual(found.slice(0, 10), [], `${found.length} of ${pairs.length} pairs disagree (NaN: dpkg --validate-version refused one)`);
+    assert.deepEqual(
+      found.slice(0, 10),
+      [],
+      `${found.length} of ${pairs.length} pairs disagree (NaN: dpkg --validate-version refused one)`,
+    );
   });
 
   it(`rpm.vercmp of rpm --eval, ${PAIRS} pairs (replay: PATCHWARD_ORACLE_SEED=${SEED})`, () => {

@@ -12,12 +12,7 @@ export class TestServerError extends Error {
   readonly code: TestServerErrorCode;
   readonly context: Readonly<Record<string, unknown>>;
 
-  constructor(
-    code: TestServerErrorCode,
-    message: string,
-    context: Record<string, unknown> = {},
-    options: { cause?: unknown } = {},
-  ) {
+  constructor(code: TestServerErrorCode, message: string, context: Record<string, unknown> = {}, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.context = Object.freeze({ ...context });

@@ -41,12 +41,7 @@ export interface GiteaServer {
    * Calls /api/v1<path> as the admin with a JSON body. Throws RequestFailed when the status is
    * not in `expect` (default: any 2xx); the body is parsed JSON, or the raw text when not JSON.
    */
-  api<T = unknown>(
-    method: string,
-    path: string,
-    body?: unknown,
-    options?: { expect?: readonly number[] },
-  ): Promise<GiteaResponse<T>>;
+  api<T = unknown>(method: string, path: string, body?: unknown, options?: { expect?: readonly number[] }): Promise<GiteaResponse<T>>;
   /** Clone/push URL with the admin's token as basic-auth password. */
   gitRemote(owner: string, repo: string): string;
   /**
@@ -193,12 +188,29 @@ export async function startGitea(options: StartGiteaOptions = {}): Promise<Gitea
     writeFileSync(iniPath, appIni({ ...iniParams, port }));
     await cli(['migrate']);
     await cli([
-      'admin', 'user', 'create', '--admin', '--username', admin.username, '--password', admin.password,
-      '--email', admin.email, '--must-change-password=false',
+      'admin',
+      'user',
+      'create',
+      '--admin',
+      '--username',
+      admin.username,
+      '--password',
+      admin.password,
+      '--email',
+      admin.email,
+      '--must-change-password=false',
     ]);
     const generated = await cli([
-      'admin', 'user', 'generate-access-token', '--username', admin.username, '--token-name', 'patchward-tests',
-      '--scopes', 'all', '--raw',
+      'admin',
+      'user',
+      'generate-access-token',
+      '--username',
+      admin.username,
+      '--token-name',
+      'patchward-tests',
+      '--scopes',
+      'all',
+      '--raw',
     ]);
     const token = generated.stdout.trim().split('\n').pop()?.trim() ?? '';
     if (!/^[0-9a-f]{40}$/.test(token)) {

@@ -31,8 +31,22 @@ export async function createKubePki(dir: string): Promise<KubePki> {
   const sign = (name: string, subject: string, ext: string) => async (): Promise<void> => {
     await openssl(dir, [...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
     await openssl(dir, [
-      'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', String(Date.now() + name.length),
-      '-days', '2', '-out', `${name}.crt`, '-extfile', ext,
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      String(Date.now() + name.length),
+      '-days',
+      '2',
+      '-out',
+      `${name}.crt`,
+      '-extfile',
+      ext,
     ]);
   };
   await Promise.all([

@@ -245,17 +245,13 @@ export async function httpRequest(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${options.timeoutMs ?? 10_000} ms`)));
     req.on('error', (cause) =>
-      reject(
-        new TestServerError('RequestFailed', `${options.method ?? 'GET'} ${url}: ${cause.message}`, { url }, { cause }),
-      ),
+      reject(new TestServerError('RequestFailed', `${options.method ?? 'GET'} ${url}: ${cause.message}`, { url }, { cause })),
     );
     if (options.body !== undefined) req.write(options.body);
     req.end();

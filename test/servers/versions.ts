@@ -92,9 +92,5 @@ export function requireExecutable(path: string): string {
 
 export function requireDirectory(path: string): string {
   if (existsSync(path) && statSync(path).isDirectory()) return path;
-  throw new TestServerError(
-    'BinaryMissing',
-    `${path} is missing: build the test servers with \`bash test/servers/ensure.sh\``,
-    { path },
-  );
+  throw new TestServerError('BinaryMissing', `${path} is missing: build the test servers with \`bash test/servers/ensure.sh\``, { path });
 }

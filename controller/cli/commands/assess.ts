@@ -73,7 +73,8 @@ async function readInventories(targets: readonly string[]): Promise<HostInventor
         throw new InputProblem(`${file}: not JSON (${error instanceof Error ? error.message : 'parse error'})`);
       }
       const checked = check(value);
-      if (!checked.ok) throw new InputProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.errors.slice(0, 5).join('; ')}`);
+      if (!checked.ok)
+        throw new InputProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.errors.slice(0, 5).join('; ')}`);
       hosts.push(...checked.hosts);
     }
   }
@@ -84,7 +85,8 @@ async function readInventories(targets: readonly string[]): Promise<HostInventor
 async function readBaseline(file: string, now: Date): Promise<BaselineApprovals> {
   const { patchBaselines } = await loadValidPolicyFile(file, now);
   const [only, ...more] = patchBaselines;
-  if (only === undefined || more.length > 0) throw new InputProblem(`${file}: expected exactly one PatchBaseline document, found ${patchBaselines.length}`);
+  if (only === undefined || more.length > 0)
+    throw new InputProblem(`${file}: expected exactly one PatchBaseline document, found ${patchBaselines.length}`);
   return only.resource.spec as BaselineApprovals;
 }
 
@@ -101,15 +103,21 @@ async function liveFleet(
   io: CommandIo,
 ): Promise<{ hosts: HostInventory[]; baseline?: BaselineApprovals }> {
   const policySet = await loadValidPolicySet(dir);
-  const settings = { concurrency: positiveOption(values.concurrency, 50, '--concurrency'), timeoutSeconds: positiveOption(values.timeout, 60, '--timeout'), namespace: 'default' };
+  const settings = {
+    concurrency: positiveOption(values.concurrency, 50, '--concurrency'),
+    timeoutSeconds: positiveOption(values.timeout, 60, '--timeout'),
+    namespace: 'default',
+  };
   const { inventory } = await collectLive(fleetHostsOf(policySet, dir), settings, io);
-  for (const host of inventory.items) if (host.status !== 'ok') io.stderr.write(`patchward assess: ${host.host}: ${host.status}: ${host.reason ?? ''}\n`);
+  for (const host of inventory.items)
+    if (host.status !== 'ok') io.stderr.write(`patchward assess: ${host.host}: ${host.status}: ${host.reason ?? ''}\n`);
   const only = policySet.patchBaselines.length === 1 ? policySet.patchBaselines[0] : undefined;
   return { hosts: [...inventory.items], ...(only === undefined ? {} : { baseline: only.resource.spec as BaselineApprovals }) };
 }
 
 function sourceFor(location: string, cacheDir: string, io: CommandIo): AdvisorySource {
-  if (/^https?:\/\//.test(location)) return new OsvHttpSource({ url: location, cacheDir, logger: io.logger.child({ component: 'advisory-http' }) });
+  if (/^https?:\/\//.test(location))
+    return new OsvHttpSource({ url: location, cacheDir, logger: io.logger.child({ component: 'advisory-http' }) });
   const resolved = path.resolve(io.cwd, location);
   return location.endsWith('.zip') ? new OsvZipSource(resolved) : new OsvDirectorySource(resolved);
 }
@@ -118,7 +126,12 @@ function failsOn(assessment: FleetAssessment, threshold: string): boolean {
   for (const host of assessment.hosts) {
     for (const finding of host.result?.findings ?? []) {
       if (finding.unfixed || finding.heldReason !== undefined) continue;
-      if (threshold === 'known-exploited' ? finding.knownExploited : finding.severity !== undefined && isSeverity(threshold) && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[threshold]) return true;
+      if (
+        threshold === 'known-exploited'
+          ? finding.knownExploited
+          : finding.severity !== undefined && isSeverity(threshold) && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[threshold]
+      )
+        return true;
     }
   }
   return false;
@@ -127,7 +140,8 @@ function failsOn(assessment: FleetAssessment, threshold: string): boolean {
 function parseStreams(value: string | undefined): AdvisoryStream[] {
   if (value === undefined) return ['standard'];
   const streams = value.split(',').map((item) => item.trim());
-  for (const stream of streams) if (!(ADVISORY_STREAMS as readonly string[]).includes(stream)) throw new UsageProblem(`unknown stream '${stream}'`);
+  for (const stream of streams)
+    if (!(ADVISORY_STREAMS as readonly string[]).includes(stream)) throw new UsageProblem(`unknown stream '${stream}'`);
   return streams as AdvisoryStream[];
 }
 
@@ -155,12 +169,14 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     io.stdout.write(USAGE);
     return EXIT.ok;
   }
-  if ((values.inventory === undefined) === (values.policy === undefined)) throw new UsageProblem('give either --inventory or -f POLICY_DIR');
+  if ((values.inventory === undefined) === (values.policy === undefined))
+    throw new UsageProblem('give either --inventory or -f POLICY_DIR');
   if (values.advisories === undefined) throw new UsageProblem('--advisories is required');
   const output = values.output ?? 'table';
   if (!['table', 'json', 'csv'].includes(output)) throw new UsageProblem(`--output must be table, json or csv, not '${output}'`);
   const failOn = values['fail-on'];
-  if (failOn !== undefined && failOn !== 'known-exploited' && !isSeverity(failOn)) throw new UsageProblem(`--fail-on must be none, low, medium, high, critical or known-exploited, not '${failOn}'`);
+  if (failOn !== undefined && failOn !== 'known-exploited' && !isSeverity(failOn))
+    throw new UsageProblem(`--fail-on must be none, low, medium, high, critical or known-exploited, not '${failOn}'`);
   const now = values.now === undefined ? new Date() : new Date(values.now);
   if (Number.isNaN(now.getTime())) throw new UsageProblem(`--now '${values.now}' is not a time`);
   const streams = parseStreams(values.streams);
@@ -179,10 +195,20 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   });
   const assessment = assess(fleet, loaded.index, baseline, { now, streams });
   for (const host of assessment.hosts) {
-    for (const problem of host.result?.problems ?? []) logger.warn({ host: host.host, package: problem.package, version: problem.version, reason: problem.reason }, 'installed package not assessable');
+    for (const problem of host.result?.problems ?? [])
+      logger.warn(
+        { host: host.host, package: problem.package, version: problem.version, reason: problem.reason },
+        'installed package not assessable',
+      );
   }
   if (output === 'json') {
-    const sources = loaded.batches.map((batch) => ({ location: batch.location, revision: batch.revision, records: batch.recordCount, skipped: batch.skipped.length, stale: batch.stale }));
+    const sources = loaded.batches.map((batch) => ({
+      location: batch.location,
+      revision: batch.revision,
+      records: batch.recordCount,
+      skipped: batch.skipped.length,
+      stale: batch.stale,
+    }));
     io.stdout.write(JSON.stringify(toReport(assessment, now, sources, loaded.knownExploited?.revision), null, 2) + '\n');
   } else if (output === 'csv') io.stdout.write(renderCsv(assessment));
   else io.stdout.write(renderTable(assessment));
@@ -201,7 +227,10 @@ export const assessCommand: Command = {
         io.stderr.write(`patchward assess: ${error.message}\n`);
         return EXIT.usage;
       }
-      if (error instanceof UsageProblem || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      if (
+        error instanceof UsageProblem ||
+        (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+      ) {
         io.stderr.write(`patchward assess: ${error.message}\n\n${USAGE}`);
         return EXIT.usage;
       }

@@ -26,7 +26,8 @@ function parseArgs(args: readonly string[]): { dir: string; output: OutputFormat
     if (arg === '--help' || arg === '-h') help = true;
     else if (arg === '--output' || arg === '-o' || arg.startsWith('--output=')) {
       const value = arg.startsWith('--output=') ? arg.slice('--output='.length) : args[++index];
-      if (value !== 'text' && value !== 'json') return `--output must be text or json, not ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
+      if (value !== 'text' && value !== 'json')
+        return `--output must be text or json, not ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
       output = value;
     } else if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
     else if (dir === undefined) dir = arg;
@@ -94,7 +95,12 @@ export const validateCommand: Command = {
       return EXIT.usage;
     }
     if (parsed.output === 'json') {
-      const body = { directory: parsed.dir, valid: result.ok, ...(set === undefined ? {} : { files: set.files, documents: counts(set) }), problems };
+      const body = {
+        directory: parsed.dir,
+        valid: result.ok,
+        ...(set === undefined ? {} : { files: set.files, documents: counts(set) }),
+        problems,
+      };
       io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     } else writeText(io, parsed.dir, problems, set);
     return result.ok ? EXIT.ok : EXIT.findings;

@@ -124,7 +124,8 @@ function entryRating(affected: OsvAffected, advisory: SeverityRating): SeverityR
     if (level !== undefined) return { level, source: 'debian-urgency', ...scored };
   }
   const cvss = highestCvss(affected.severity);
-  if (cvss !== undefined && advisory.level === undefined) return { level: severityOfScore(cvss.score), source: 'cvss', score: cvss.score, vector: cvss.vector };
+  if (cvss !== undefined && advisory.level === undefined)
+    return { level: severityOfScore(cvss.score), source: 'cvss', score: cvss.score, vector: cvss.vector };
   return advisory;
 }
 
@@ -180,7 +181,12 @@ function compileEntry(affected: OsvAffected, context: EntryContext): AffectedEnt
       const version = eventVersion(event);
       if (version === undefined || (event.introduced === '0' && version === '0')) continue;
       if (!scheme.isValidVersion(version)) {
-        problems.push({ ...where, version, reason: 'invalid-version', detail: `range version '${version}' is not a valid ${scheme.id} version` });
+        problems.push({
+          ...where,
+          version,
+          reason: 'invalid-version',
+          detail: `range version '${version}' is not a valid ${scheme.id} version`,
+        });
         return undefined;
       }
     }
@@ -193,7 +199,12 @@ function compileEntry(affected: OsvAffected, context: EntryContext): AffectedEnt
       if (scheme.isValidVersion(version)) versions.add(version);
       else {
         context.counters.rejectedVersions += 1;
-        problems.push({ ...where, version, reason: 'invalid-version', detail: `listed version '${version}' is not a valid ${scheme.id} version` });
+        problems.push({
+          ...where,
+          version,
+          reason: 'invalid-version',
+          detail: `listed version '${version}' is not a valid ${scheme.id} version`,
+        });
       }
     }
     if (versions.size === 0) {
@@ -219,7 +230,12 @@ function compileEntry(affected: OsvAffected, context: EntryContext): AffectedEnt
   };
 }
 
-function makeAdvisory(record: OsvRecord, ordinal: number, rating: SeverityRating, knownExploited: BuildIndexOptions['knownExploited']): Advisory {
+function makeAdvisory(
+  record: OsvRecord,
+  ordinal: number,
+  rating: SeverityRating,
+  knownExploited: BuildIndexOptions['knownExploited'],
+): Advisory {
   const cves = cvesOf(record);
   const exploited = knownExploited === undefined ? [] : cves.filter((cve) => knownExploited.has(cve));
   const aliases = [...new Set([...(record.aliases ?? []), ...(record.upstream ?? [])])].filter((alias) => alias !== record.id);
@@ -262,7 +278,9 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>, options: BuildI
   for (const record of live) {
     let rating = ratings.get(record.id) ?? UNRATED;
     if (rating.level === undefined) {
-      const inherited = [...(record.upstream ?? []), ...(record.aliases ?? [])].map((id) => ratings.get(id)).find((other) => other?.level !== undefined);
+      const inherited = [...(record.upstream ?? []), ...(record.aliases ?? [])]
+        .map((id) => ratings.get(id))
+        .find((other) => other?.level !== undefined);
       const viaCve = inherited ?? highest(cvesOf(record).map((cve) => cveRatings.get(cve)));
       if (viaCve !== undefined) rating = { ...viaCve, source: 'alias' };
     }
@@ -272,7 +290,13 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>, options: BuildI
       const target = parseEcosystem(affected.package.ecosystem);
       if (target === undefined) {
         unsupportedEntries += 1;
-        problems.push({ advisory: record.id, ecosystem: affected.package.ecosystem, package: affected.package.name, reason: 'unsupported-ecosystem', detail: `ecosystem '${affected.package.ecosystem}' is not served` });
+        problems.push({
+          advisory: record.id,
+          ecosystem: affected.package.ecosystem,
+          package: affected.package.name,
+          reason: 'unsupported-ecosystem',
+          detail: `ecosystem '${affected.package.ecosystem}' is not served`,
+        });
         continue;
       }
       let release = releases.get(target.release);
@@ -296,7 +320,13 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>, options: BuildI
   }
   const frozen = new Map<string, ReleaseIndex>();
   for (const [key, value] of releases) {
-    frozen.set(key, { release: key, family: value.target.family, naming: value.target.naming, scheme: value.scheme, packages: value.packages });
+    frozen.set(key, {
+      release: key,
+      family: value.target.family,
+      naming: value.target.naming,
+      scheme: value.scheme,
+      packages: value.packages,
+    });
   }
   const stats = {
     records: total,

@@ -14,7 +14,16 @@ import type { Advisory, AffectedEntry } from '../advisory/advisory.js';
 import { affectedInterval, type AdvisoryIndex, type ReleaseIndex } from '../advisory/advisory-index.js';
 import type { AdvisoryStream } from '../advisory/ecosystem.js';
 import type { HostInventory, InstalledPackage } from '../inventory/host-inventory.js';
-import type { ComplianceState, FleetAssessment, HostAssessment, MissingFix, PackageProblem, PackageSetAssessment, SeverityBucket, SeverityCounts } from './assessment.js';
+import type {
+  ComplianceState,
+  FleetAssessment,
+  HostAssessment,
+  MissingFix,
+  PackageProblem,
+  PackageSetAssessment,
+  SeverityBucket,
+  SeverityCounts,
+} from './assessment.js';
 import { compileBaseline, type BaselineApprovals, type CompiledBaseline, type HostHolds } from './baseline.js';
 import { packageSetHash, samePackageSet } from './package-set-key.js';
 import { summarizeFleet } from './summary.js';
@@ -68,7 +77,13 @@ const NO_PACKAGE_FINDINGS: PackageFindings = Object.freeze({ findings: NO_FINDIN
 const NO_MATCHES: readonly Match[] = Object.freeze([]);
 const MAX_BUCKET = 8;
 
-function matchVersion(context: Context, release: ReleaseContext, name: string, version: string, entries: readonly AffectedEntry[]): readonly Match[] {
+function matchVersion(
+  context: Context,
+  release: ReleaseContext,
+  name: string,
+  version: string,
+  entries: readonly AffectedEntry[],
+): readonly Match[] {
   let byVersion = release.versionMemo.get(name);
   if (byVersion === undefined) {
     byVersion = new Map();
@@ -114,7 +129,10 @@ function packageFindings(context: Context, release: ReleaseContext, pkg: Install
       const matches = matchVersion(context, release, name, version, entries);
       if (matches.length > 0) {
         const findings = matches.map((match) => toFinding(context, release, pkg, name, version, match));
-        result = { findings, codes: Int32Array.from(findings, (finding, i) => codeOf(finding, (matches[i] as Match).entry.advisory.ordinal)) };
+        result = {
+          findings,
+          codes: Int32Array.from(findings, (finding, i) => codeOf(finding, (matches[i] as Match).entry.advisory.ordinal)),
+        };
       }
     }
     release.contentMemo.set(key, result);
@@ -123,12 +141,22 @@ function packageFindings(context: Context, release: ReleaseContext, pkg: Install
   return result;
 }
 
-function toFinding(context: Context, release: ReleaseContext, pkg: InstalledPackage, source: string, version: string, match: Match): MissingFix {
+function toFinding(
+  context: Context,
+  release: ReleaseContext,
+  pkg: InstalledPackage,
+  source: string,
+  version: string,
+  match: Match,
+): MissingFix {
   const { entry } = match;
   const advisory = entry.advisory;
   const scheme = release.index.scheme;
-  const approval = context.baseline.hasApprovals ? context.baseline.approvedMinVersion(release.index.release, source, idsOf(advisory)) : undefined;
-  const approvedMissing = approval !== undefined && scheme.isValidVersion(approval.minVersion) && scheme.compare(version, approval.minVersion) < 0;
+  const approval = context.baseline.hasApprovals
+    ? context.baseline.approvedMinVersion(release.index.release, source, idsOf(advisory))
+    : undefined;
+  const approvedMissing =
+    approval !== undefined && scheme.isValidVersion(approval.minVersion) && scheme.compare(version, approval.minVersion) < 0;
   // One literal of one shape (absent optionals are undefined, dropped by JSON): cheap to build.
   return {
     advisory: advisory.id,
@@ -161,7 +189,16 @@ const UNAPPROVED = 3;
 
 /** One int per finding: advisory ordinal << 6 | severity bucket << 3 | category. */
 function codeOf(finding: MissingFix, ordinal: number): number {
-  const category = finding.heldReason !== undefined ? HELD : finding.approvedMissing ? APPROVED_MISSING : finding.unfixed ? UNFIXED : finding.approved ? 4 : UNAPPROVED;
+  const category =
+    finding.heldReason !== undefined
+      ? HELD
+      : finding.approvedMissing
+        ? APPROVED_MISSING
+        : finding.unfixed
+          ? UNFIXED
+          : finding.approved
+            ? 4
+            : UNAPPROVED;
   return (ordinal << 6) | ((finding.severity === undefined ? 5 : (BUCKET_OF[finding.severity] ?? 5)) << 3) | category;
 }
 
@@ -219,7 +256,12 @@ function assessPackageSet(context: Context, release: ReleaseContext, packages: r
       if (found.codes.length > 0) chunks.push(found);
     } else problems.push(found);
   }
-  const tally: Tally = { counts: { critical: 0, high: 0, medium: 0, low: 0, none: 0, unrated: 0 }, categories: [0, 0, 0, 0, 0], findings: 0, knownExploited: 0 };
+  const tally: Tally = {
+    counts: { critical: 0, high: 0, medium: 0, low: 0, none: 0, unrated: 0 },
+    categories: [0, 0, 0, 0, 0],
+    findings: 0,
+    knownExploited: 0,
+  };
   const stamp = ++context.stamp;
   const { seen, exploited } = context;
   for (const chunk of chunks) {
@@ -244,7 +286,18 @@ function releaseContext(context: Context, release: string, holds: HostHolds): Re
   const key = holds.key === '' ? release : `${release}\u0000${holds.key}`;
   if (context.releases.has(key)) return context.releases.get(key);
   const index = context.index.release(release);
-  const value = index === undefined ? undefined : { index, holds, versionMemo: new Map(), packageMemo: new WeakMap(), contentMemo: new Map(), arrayMemo: new WeakMap(), hashMemo: new Map() };
+  const value =
+    index === undefined
+      ? undefined
+      : {
+          index,
+          holds,
+          versionMemo: new Map(),
+          packageMemo: new WeakMap(),
+          contentMemo: new Map(),
+          arrayMemo: new WeakMap(),
+          hashMemo: new Map(),
+        };
   context.releases.set(key, value);
   return value;
 }
@@ -277,10 +330,22 @@ function stateOf(result: PackageSetAssessment, rebootRequired: boolean): Complia
 }
 
 function assessHost(context: Context, host: HostInventory): HostAssessment {
-  const base = { host: host.host, rebootRequired: host.reboot?.required === true, packages: host.packages?.length ?? 0, ...(host.labels === undefined ? {} : { labels: host.labels }) };
+  const base = {
+    host: host.host,
+    rebootRequired: host.reboot?.required === true,
+    packages: host.packages?.length ?? 0,
+    ...(host.labels === undefined ? {} : { labels: host.labels }),
+  };
   const release = host.os?.release;
-  if (host.status !== 'ok') return { ...base, ...(release === undefined ? {} : { release }), state: 'unknown', reason: `host ${host.status}${host.reason === undefined ? '' : `: ${host.reason}`}` };
-  if (release === undefined || host.packages === undefined) return { ...base, state: 'unknown', reason: 'inventory has no OS release or package list' };
+  if (host.status !== 'ok')
+    return {
+      ...base,
+      ...(release === undefined ? {} : { release }),
+      state: 'unknown',
+      reason: `host ${host.status}${host.reason === undefined ? '' : `: ${host.reason}`}`,
+    };
+  if (release === undefined || host.packages === undefined)
+    return { ...base, state: 'unknown', reason: 'inventory has no OS release or package list' };
   const releaseCtx = releaseContext(context, release, context.baseline.holdsFor(host.labels));
   if (releaseCtx === undefined) return { ...base, release, state: 'unknown', reason: `no advisory data for release ${release}` };
   const result = memoisedPackageSet(context, releaseCtx, host.packages);
@@ -288,7 +353,12 @@ function assessHost(context: Context, host: HostInventory): HostAssessment {
 }
 
 /** Assesses every host; pure (the clock comes in `options.now`). */
-export function assess(fleet: readonly HostInventory[], index: AdvisoryIndex, baseline: BaselineApprovals, options: AssessOptions): FleetAssessment {
+export function assess(
+  fleet: readonly HostInventory[],
+  index: AdvisoryIndex,
+  baseline: BaselineApprovals,
+  options: AssessOptions,
+): FleetAssessment {
   const context: Context = {
     index,
     baseline: compileBaseline(baseline, options.now),
@@ -296,7 +366,9 @@ export function assess(fleet: readonly HostInventory[], index: AdvisoryIndex, ba
     releases: new Map(),
     distinct: 0,
     seen: new Int32Array(index.advisoryCount),
-    exploited: Uint8Array.from({ length: index.advisoryCount }, (_, ordinal) => (index.advisoryAt(ordinal)?.knownExploited === true ? 1 : 0)),
+    exploited: Uint8Array.from({ length: index.advisoryCount }, (_, ordinal) =>
+      index.advisoryAt(ordinal)?.knownExploited === true ? 1 : 0,
+    ),
     stamp: 0,
   };
   const hosts = fleet.map((host) => assessHost(context, host));

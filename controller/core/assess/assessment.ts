@@ -17,7 +17,13 @@ import type { OsReleaseKey } from '../inventory/host-inventory.js';
 
 export type ComplianceState = 'compliant' | 'missing-approved-fixes' | 'missing-unapproved-fixes' | 'pending-reboot' | 'unknown';
 
-export const COMPLIANCE_STATES: readonly ComplianceState[] = ['unknown', 'missing-approved-fixes', 'pending-reboot', 'missing-unapproved-fixes', 'compliant'];
+export const COMPLIANCE_STATES: readonly ComplianceState[] = [
+  'unknown',
+  'missing-approved-fixes',
+  'pending-reboot',
+  'missing-unapproved-fixes',
+  'compliant',
+];
 
 /** Severity buckets of reports: our scale plus `unrated` for advisories nobody rated. */
 export type SeverityBucket = Severity | 'unrated';

@@ -65,7 +65,11 @@ export interface CompiledBaseline {
   /** False when the baseline approves nothing (then every finding is unapproved). */
   readonly hasApprovals: boolean;
   /** The approval's `minVersion` for (release, package, any of the ids), or undefined. */
-  approvedMinVersion(release: OsReleaseKey, packageName: string, ids: readonly string[]): { readonly approval: string; readonly minVersion: string } | undefined;
+  approvedMinVersion(
+    release: OsReleaseKey,
+    packageName: string,
+    ids: readonly string[],
+  ): { readonly approval: string; readonly minVersion: string } | undefined;
   /** Holds that apply to a host with these labels. */
   holdsFor(labels: Readonly<Record<string, string>> | undefined): HostHolds;
 }
@@ -89,7 +93,10 @@ function hostHolds(key: string, holds: readonly CompiledHold[]): HostHolds {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -115,7 +122,12 @@ export function compileBaseline(baseline: BaselineApprovals, now: Date): Compile
       const until = holdEnd(hold.until);
       if (!Number.isNaN(until) && until < now.getTime()) continue;
     }
-    holds.push({ hosts: hold.hosts, pattern: globToRegExp(hold.package), releases: hold.releases === undefined ? undefined : new Set(hold.releases), reason: hold.reason });
+    holds.push({
+      hosts: hold.hosts,
+      pattern: globToRegExp(hold.package),
+      releases: hold.releases === undefined ? undefined : new Set(hold.releases),
+      reason: hold.reason,
+    });
   }
   const everyHost = holds.filter((hold) => hold.hosts === undefined);
   const scoped = holds.map((hold, i) => ({ hold, i })).filter(({ hold }) => hold.hosts !== undefined);

@@ -32,7 +32,8 @@ export function samePackageSet(a: readonly InstalledPackage[], b: readonly Insta
     const x = a[i] as InstalledPackage;
     const y = b[i] as InstalledPackage;
     if (x === y) continue;
-    if (x.name !== y.name || x.version !== y.version || x.arch !== y.arch || x.source !== y.source || x.sourceVersion !== y.sourceVersion) return false;
+    if (x.name !== y.name || x.version !== y.version || x.arch !== y.arch || x.source !== y.source || x.sourceVersion !== y.sourceVersion)
+      return false;
   }
   return true;
 }

@@ -5,7 +5,22 @@
  */
 import type { FleetAssessment, HostAssessment, MissingFix } from './assessment.js';
 
-export const CSV_COLUMNS = ['host', 'release', 'package', 'installed', 'fixed', 'advisory', 'cves', 'severity', 'known_exploited', 'approved', 'state', 'source', 'unfixed', 'held'] as const;
+export const CSV_COLUMNS = [
+  'host',
+  'release',
+  'package',
+  'installed',
+  'fixed',
+  'advisory',
+  'cves',
+  'severity',
+  'known_exploited',
+  'approved',
+  'state',
+  'source',
+  'unfixed',
+  'held',
+] as const;
 
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;

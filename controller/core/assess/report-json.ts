@@ -19,7 +19,12 @@ export interface AssessmentReport {
   readonly hosts: readonly unknown[];
 }
 
-export function toReport(assessment: FleetAssessment, generatedAt: Date, sources: readonly ReportSource[], knownExploitedRevision?: string): AssessmentReport {
+export function toReport(
+  assessment: FleetAssessment,
+  generatedAt: Date,
+  sources: readonly ReportSource[],
+  knownExploitedRevision?: string,
+): AssessmentReport {
   return {
     apiVersion: 'patchward.io/v1alpha1',
     kind: 'AssessmentReport',

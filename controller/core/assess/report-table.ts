@@ -13,7 +13,12 @@ function topAdvisories(host: HostAssessment, count: number): string {
     return (b.score ?? -1) - (a.score ?? -1) || (a.advisory < b.advisory ? -1 : 1);
   });
   const shown = ranked.slice(0, count).map((finding) => {
-    const tags = [finding.severity ?? 'unrated', ...(finding.knownExploited ? ['KEV'] : []), ...(finding.unfixed ? ['unfixed'] : []), ...(finding.approved ? ['approved'] : [])];
+    const tags = [
+      finding.severity ?? 'unrated',
+      ...(finding.knownExploited ? ['KEV'] : []),
+      ...(finding.unfixed ? ['unfixed'] : []),
+      ...(finding.approved ? ['approved'] : []),
+    ];
     return `${finding.advisory} (${tags.join(', ')})`;
   });
   const rest = ranked.length - shown.length;
@@ -21,7 +26,10 @@ function topAdvisories(host: HostAssessment, count: number): string {
 }
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return cells
+    .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
 }
 
 export function renderTable(assessment: FleetAssessment, options: { readonly top?: number } = {}): string {
@@ -47,12 +55,22 @@ export function renderTable(assessment: FleetAssessment, options: { readonly top
   const lines = [pad(header, widths), ...rows.map((cells) => pad(cells, widths))];
   const { summary } = assessment;
   const states = COMPLIANCE_STATES.map((state) => `${state} ${summary.byState[state]}`).join(', ');
-  lines.push('', `fleet: ${summary.hosts} hosts (${states}); ${summary.findings} missing fixes; ${summary.hostsWithKnownExploited} hosts with known-exploited; ${summary.distinctPackageSets} distinct package sets assessed`);
+  lines.push(
+    '',
+    `fleet: ${summary.hosts} hosts (${states}); ${summary.findings} missing fixes; ${summary.hostsWithKnownExploited} hosts with known-exploited; ${summary.distinctPackageSets} distinct package sets assessed`,
+  );
   if (summary.topAdvisories.length > 0) {
     lines.push('top advisories:');
     for (const exposure of summary.topAdvisories.slice(0, 10)) {
-      const tags = [exposure.severity ?? 'unrated', ...(exposure.score === undefined ? [] : [`CVSS ${exposure.score.toFixed(1)}`]), ...(exposure.knownExploited ? ['KEV'] : []), ...(exposure.unfixed ? ['unfixed'] : [])];
-      lines.push(`  ${exposure.advisory.padEnd(36)} ${String(exposure.hosts).padStart(6)} hosts  ${tags.join(', ')}${exposure.cves.length > 0 ? `  ${exposure.cves.slice(0, 4).join(' ')}${exposure.cves.length > 4 ? ' …' : ''}` : ''}`);
+      const tags = [
+        exposure.severity ?? 'unrated',
+        ...(exposure.score === undefined ? [] : [`CVSS ${exposure.score.toFixed(1)}`]),
+        ...(exposure.knownExploited ? ['KEV'] : []),
+        ...(exposure.unfixed ? ['unfixed'] : []),
+      ];
+      lines.push(
+        `  ${exposure.advisory.padEnd(36)} ${String(exposure.hosts).padStart(6)} hosts  ${tags.join(', ')}${exposure.cves.length > 0 ? `  ${exposure.cves.slice(0, 4).join(' ')}${exposure.cves.length > 4 ? ' …' : ''}` : ''}`,
+      );
     }
   }
   return lines.join('\n') + '\n';

@@ -4,7 +4,14 @@
  */
 import type { AdvisoryIndex } from '../advisory/advisory-index.js';
 import { SEVERITY_RANK } from '../advisory/severity.js';
-import type { AdvisoryExposure, ComplianceState, FleetSummary, HostAssessment, PackageSetAssessment, SeverityBucket } from './assessment.js';
+import type {
+  AdvisoryExposure,
+  ComplianceState,
+  FleetSummary,
+  HostAssessment,
+  PackageSetAssessment,
+  SeverityBucket,
+} from './assessment.js';
 
 const BUCKET_ORDER: readonly SeverityBucket[] = ['critical', 'high', 'medium', 'low', 'none', 'unrated'];
 
@@ -29,8 +36,19 @@ function chunksOf(result: PackageSetAssessment): readonly { readonly codes: Int3
   return chunks ?? [];
 }
 
-export function summarizeFleet(hosts: readonly HostAssessment[], index: AdvisoryIndex, distinctPackageSets: number, top: number): FleetSummary {
-  const byState: Record<ComplianceState, number> = { unknown: 0, 'missing-approved-fixes': 0, 'pending-reboot': 0, 'missing-unapproved-fixes': 0, compliant: 0 };
+export function summarizeFleet(
+  hosts: readonly HostAssessment[],
+  index: AdvisoryIndex,
+  distinctPackageSets: number,
+  top: number,
+): FleetSummary {
+  const byState: Record<ComplianceState, number> = {
+    unknown: 0,
+    'missing-approved-fixes': 0,
+    'pending-reboot': 0,
+    'missing-unapproved-fixes': 0,
+    compliant: 0,
+  };
   const byRelease: Record<string, number> = {};
   const hostsByHighestSeverity: Record<SeverityBucket, number> = { critical: 0, high: 0, medium: 0, low: 0, none: 0, unrated: 0 };
   const perResult = new Map<PackageSetAssessment, number>();

@@ -49,7 +49,14 @@ export interface PendingUpgrade {
   readonly candidateVersion: string;
 }
 
-export type PackageDbProblemKind = 'half-installed' | 'half-configured' | 'unpacked' | 'triggers-pending' | 'lock-held' | 'rpmdb-error' | 'other';
+export type PackageDbProblemKind =
+  | 'half-installed'
+  | 'half-configured'
+  | 'unpacked'
+  | 'triggers-pending'
+  | 'lock-held'
+  | 'rpmdb-error'
+  | 'other';
 
 export interface PackageDbProblem {
   readonly kind: PackageDbProblemKind;

@@ -63,8 +63,12 @@ export function parseOsRelease(text: string): OsReleaseResult {
   const id = fields.get('ID')?.toLowerCase();
   const versionId = fields.get('VERSION_ID');
   if (id === undefined || id === '') return { ok: false, problem: 'os-release has no ID' };
-  if (versionId === undefined || versionId === '') return { ok: false, problem: `os-release of ${id} has no VERSION_ID (rolling or testing release?)` };
-  const idLike = (fields.get('ID_LIKE') ?? '').toLowerCase().split(/\s+/).filter((word) => word !== '');
+  if (versionId === undefined || versionId === '')
+    return { ok: false, problem: `os-release of ${id} has no VERSION_ID (rolling or testing release?)` };
+  const idLike = (fields.get('ID_LIKE') ?? '')
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   const family = osFamilyOf(id, idLike);
   if (family === undefined) return { ok: false, problem: `unsupported OS ${id} (ID_LIKE: ${idLike.join(' ') || 'none'})` };
   const prettyName = fields.get('PRETTY_NAME');

@@ -11,7 +11,12 @@ import type { PathSegment } from './yaml-source.js';
 const SCHEME_NAMES: Readonly<Record<VersionSchemeId, string>> = { dpkg: 'Debian/Ubuntu (dpkg)', rpm: 'RHEL-family (rpm)' };
 
 function releaseProblem(document: CheckedDocument, path: readonly PathSegment[], release: string): Problem {
-  return problemAt(document, path, PROBLEM_CODES.unknownRelease, `${release} is not a known OS release key; use <os-release ID>-<VERSION_ID> such as debian-12, ubuntu-24.04 or rocky-9 (RHEL-likes by major version only)`);
+  return problemAt(
+    document,
+    path,
+    PROBLEM_CODES.unknownRelease,
+    `${release} is not a known OS release key; use <os-release ID>-<VERSION_ID> such as debian-12, ubuntu-24.04 or rocky-9 (RHEL-likes by major version only)`,
+  );
 }
 
 /** A glob is checked as a name by letting each wildcard stand for one allowed character. */
@@ -25,7 +30,12 @@ function isExpired(until: string, now: Date): boolean {
 }
 
 /** Checks holds of a baseline or a policy, found at `basePath` (e.g. ['spec', 'holds']). */
-export function checkHolds(document: CheckedDocument, holds: readonly PackageHold[], basePath: readonly PathSegment[], now: Date): Problem[] {
+export function checkHolds(
+  document: CheckedDocument,
+  holds: readonly PackageHold[],
+  basePath: readonly PathSegment[],
+  now: Date,
+): Problem[] {
   const problems: Problem[] = [];
   holds.forEach((hold, index) => {
     const path = [...basePath, index];
@@ -40,10 +50,25 @@ export function checkHolds(document: CheckedDocument, holds: readonly PackageHol
     const validIn = candidates.filter((id) => versionSchemeFor(id).isValidPackageName(name));
     if (schemes.size > 0 ? validIn.length < candidates.length : validIn.length === 0) {
       const which = schemes.size > 0 ? candidates.map((id) => SCHEME_NAMES[id]).join(' and ') : 'any supported OS family';
-      problems.push(problemAt(document, [...path, 'package'], PROBLEM_CODES.invalidPackageName, `${JSON.stringify(hold.package)} is not a valid package name or glob for ${which}`));
+      problems.push(
+        problemAt(
+          document,
+          [...path, 'package'],
+          PROBLEM_CODES.invalidPackageName,
+          `${JSON.stringify(hold.package)} is not a valid package name or glob for ${which}`,
+        ),
+      );
     }
     if (hold.until !== undefined && isExpired(hold.until, now)) {
-      problems.push(problemAt(document, [...path, 'until'], PROBLEM_CODES.expired, `hold expired on ${hold.until}; it no longer applies and can be removed`, 'warning'));
+      problems.push(
+        problemAt(
+          document,
+          [...path, 'until'],
+          PROBLEM_CODES.expired,
+          `hold expired on ${hold.until}; it no longer applies and can be removed`,
+          'warning',
+        ),
+      );
     }
   });
   return problems;
@@ -56,7 +81,14 @@ function checkBaseline(document: CheckedDocument<PatchBaseline>, now: Date): Pro
     const path = ['spec', 'approvals', index];
     const first = seenAdvisories.get(approval.advisory);
     if (first !== undefined) {
-      problems.push(problemAt(document, [...path, 'advisory'], PROBLEM_CODES.duplicateEntry, `advisory ${approval.advisory} is already approved in spec.approvals[${first}]`));
+      problems.push(
+        problemAt(
+          document,
+          [...path, 'advisory'],
+          PROBLEM_CODES.duplicateEntry,
+          `advisory ${approval.advisory} is already approved in spec.approvals[${first}]`,
+        ),
+      );
     } else seenAdvisories.set(approval.advisory, index);
     const seenPackages = new Map<string, number>();
     approval.packages.forEach((entry, packageIndex) => {
@@ -64,7 +96,14 @@ function checkBaseline(document: CheckedDocument<PatchBaseline>, now: Date): Pro
       const key = `${entry.release}\u0000${entry.name}`;
       const firstPackage = seenPackages.get(key);
       if (firstPackage !== undefined) {
-        problems.push(problemAt(document, [...packagePath, 'name'], PROBLEM_CODES.duplicateEntry, `${entry.name} on ${entry.release} is already listed in packages[${firstPackage}]`));
+        problems.push(
+          problemAt(
+            document,
+            [...packagePath, 'name'],
+            PROBLEM_CODES.duplicateEntry,
+            `${entry.name} on ${entry.release} is already listed in packages[${firstPackage}]`,
+          ),
+        );
       } else seenPackages.set(key, packageIndex);
       const release = parseReleaseKey(entry.release);
       if (release === undefined) {
@@ -73,11 +112,25 @@ function checkBaseline(document: CheckedDocument<PatchBaseline>, now: Date): Pro
       }
       const scheme = versionSchemeFor(release.scheme);
       if (!scheme.isValidPackageName(entry.name)) {
-        problems.push(problemAt(document, [...packagePath, 'name'], PROBLEM_CODES.invalidPackageName, `${JSON.stringify(entry.name)} is not a valid ${SCHEME_NAMES[release.scheme]} package name`));
+        problems.push(
+          problemAt(
+            document,
+            [...packagePath, 'name'],
+            PROBLEM_CODES.invalidPackageName,
+            `${JSON.stringify(entry.name)} is not a valid ${SCHEME_NAMES[release.scheme]} package name`,
+          ),
+        );
       }
       const reason = versionProblem(release.scheme, entry.minVersion);
       if (reason !== undefined) {
-        problems.push(problemAt(document, [...packagePath, 'minVersion'], PROBLEM_CODES.invalidVersion, `${JSON.stringify(entry.minVersion)} is not a valid ${SCHEME_NAMES[release.scheme]} version: ${reason}`));
+        problems.push(
+          problemAt(
+            document,
+            [...packagePath, 'minVersion'],
+            PROBLEM_CODES.invalidVersion,
+            `${JSON.stringify(entry.minVersion)} is not a valid ${SCHEME_NAMES[release.scheme]} version: ${reason}`,
+          ),
+        );
       }
     });
   });

@@ -16,19 +16,46 @@ function sshProblems(entry: HostEntry): Problem[] {
   const path = ['spec', 'hosts', host.index];
   const problems: Problem[] = [];
   if (host.ssh.user === undefined) {
-    problems.push(problemAt(document, [...path, 'name'], PROBLEM_CODES.sshIncomplete, `host ${host.name} has no SSH user: set spec.defaults.ssh.user or ssh.user on the host`));
+    problems.push(
+      problemAt(
+        document,
+        [...path, 'name'],
+        PROBLEM_CODES.sshIncomplete,
+        `host ${host.name} has no SSH user: set spec.defaults.ssh.user or ssh.user on the host`,
+      ),
+    );
   }
   if (host.ssh.keyRef === undefined) {
-    problems.push(problemAt(document, [...path, 'name'], PROBLEM_CODES.sshIncomplete, `host ${host.name} has no SSH key: set spec.defaults.ssh.keyRef or ssh.keyRef on the host`));
+    problems.push(
+      problemAt(
+        document,
+        [...path, 'name'],
+        PROBLEM_CODES.sshIncomplete,
+        `host ${host.name} has no SSH key: set spec.defaults.ssh.keyRef or ssh.keyRef on the host`,
+      ),
+    );
   }
   if (host.ssh.hostKeys.length === 0 && !host.ssh.trustOnFirstUse) {
-    problems.push(problemAt(document, [...path, 'name'], PROBLEM_CODES.sshIncomplete, `host ${host.name} has no pinned host keys: list ssh.hostKeys, or set ssh.trustOnFirstUse: true to pin the first key seen`));
+    problems.push(
+      problemAt(
+        document,
+        [...path, 'name'],
+        PROBLEM_CODES.sshIncomplete,
+        `host ${host.name} has no pinned host keys: list ssh.hostKeys, or set ssh.trustOnFirstUse: true to pin the first key seen`,
+      ),
+    );
   }
   const os = host.labels['os'];
   if (os !== undefined && parseReleaseKey(os) === undefined) {
     const own = document.resource.spec.hosts[host.index]?.labels?.['os'] !== undefined;
     problems.push(
-      problemAt(document, own ? [...path, 'labels', 'os'] : ['spec', 'defaults', 'labels', 'os'], PROBLEM_CODES.unknownRelease, `label os=${os} is not a known OS release key (such as debian-12, ubuntu-24.04, rocky-9)`, 'warning'),
+      problemAt(
+        document,
+        own ? [...path, 'labels', 'os'] : ['spec', 'defaults', 'labels', 'os'],
+        PROBLEM_CODES.unknownRelease,
+        `label os=${os} is not a known OS release key (such as debian-12, ubuntu-24.04, rocky-9)`,
+        'warning',
+      ),
     );
   }
   return problems;
@@ -46,7 +73,14 @@ export function checkFleets(fleets: readonly CheckedDocument<Fleet>[]): { proble
       const entry = { host, document };
       const first = byName.get(host.name);
       if (first !== undefined) {
-        problems.push(problemAt(document, ['spec', 'hosts', host.index, 'name'], PROBLEM_CODES.duplicateName, `host name ${host.name} is already used at ${locationText(first.document, ['spec', 'hosts', first.host.index, 'name'])}; host names are unique across fleets`));
+        problems.push(
+          problemAt(
+            document,
+            ['spec', 'hosts', host.index, 'name'],
+            PROBLEM_CODES.duplicateName,
+            `host name ${host.name} is already used at ${locationText(first.document, ['spec', 'hosts', first.host.index, 'name'])}; host names are unique across fleets`,
+          ),
+        );
         continue;
       }
       byName.set(host.name, entry);
@@ -59,17 +93,27 @@ export function checkFleets(fleets: readonly CheckedDocument<Fleet>[]): { proble
       const ownJump = document.resource.spec.hosts[host.index]?.ssh?.jumpHost !== undefined;
       const jumpPath = ownJump ? ['spec', 'hosts', host.index, 'ssh', 'jumpHost'] : ['spec', 'defaults', 'ssh', 'jumpHost'];
       if (!local.has(jump)) {
-        problems.push(problemAt(document, jumpPath, PROBLEM_CODES.danglingReference, `jump host ${jump} is not a host of fleet ${document.name}`));
+        problems.push(
+          problemAt(document, jumpPath, PROBLEM_CODES.danglingReference, `jump host ${jump} is not a host of fleet ${document.name}`),
+        );
         continue;
       }
       if (jump === host.name) {
-        if (ownJump) problems.push(problemAt(document, jumpPath, PROBLEM_CODES.jumpHostCycle, `host ${host.name} cannot be its own jump host`));
+        if (ownJump)
+          problems.push(problemAt(document, jumpPath, PROBLEM_CODES.jumpHostCycle, `host ${host.name} cannot be its own jump host`));
         continue;
       }
       const seen = new Set([host.name]);
       for (let next: string | undefined = jump; next !== undefined; next = local.get(next)?.ssh.jumpHost) {
         if (seen.has(next)) {
-          problems.push(problemAt(document, jumpPath, PROBLEM_CODES.jumpHostCycle, `jump hosts of ${host.name} form a loop: ${[...seen, next].join(' -> ')}`));
+          problems.push(
+            problemAt(
+              document,
+              jumpPath,
+              PROBLEM_CODES.jumpHostCycle,
+              `jump hosts of ${host.name} form a loop: ${[...seen, next].join(' -> ')}`,
+            ),
+          );
           break;
         }
         seen.add(next);

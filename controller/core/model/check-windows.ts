@@ -21,7 +21,15 @@ function checkWindow(document: CheckedDocument<MaintenanceWindow>, now: Date): P
   const problems: Problem[] = [];
   const spec = document.resource.spec;
   const zoneValid = isValidTimeZone(spec.timeZone);
-  if (!zoneValid) problems.push(problemAt(document, ['spec', 'timeZone'], PROBLEM_CODES.unknownTimeZone, `unknown time zone ${JSON.stringify(spec.timeZone)}; use an IANA name such as Europe/Berlin or UTC`));
+  if (!zoneValid)
+    problems.push(
+      problemAt(
+        document,
+        ['spec', 'timeZone'],
+        PROBLEM_CODES.unknownTimeZone,
+        `unknown time zone ${JSON.stringify(spec.timeZone)}; use an IANA name such as Europe/Berlin or UTC`,
+      ),
+    );
   const horizon = new Date(now.getTime() + FIRE_HORIZON_DAYS * 86400 * 1000);
   spec.schedules.forEach((schedule, index) => {
     const path = ['spec', 'schedules', index];
@@ -36,34 +44,63 @@ function checkWindow(document: CheckedDocument<MaintenanceWindow>, now: Date): P
     if (cutoffSeconds >= durationSeconds) {
       const cutoffPath = schedule.cutoff !== undefined ? [...path, 'cutoff'] : ['spec', 'cutoff'];
       problems.push(
-        problemAt(document, cutoffPath, PROBLEM_CODES.cutoffTooLong, `cutoff ${formatDuration(cutoffSeconds)} is not shorter than the ${formatDuration(durationSeconds)} duration of schedules[${index}]: no host could ever be started`),
+        problemAt(
+          document,
+          cutoffPath,
+          PROBLEM_CODES.cutoffTooLong,
+          `cutoff ${formatDuration(cutoffSeconds)} is not shorter than the ${formatDuration(durationSeconds)} duration of schedules[${index}]: no host could ever be started`,
+        ),
       );
     }
     const [first] = nextOccurrences(compiled.value, now, 1);
     if (first === undefined || first.start.getTime() > horizon.getTime()) {
       const field = schedule.cron !== undefined ? 'cron' : 'rrule';
-      problems.push(problemAt(document, [...path, field], PROBLEM_CODES.scheduleNeverFires, `never fires in the next two years (from ${now.toISOString().slice(0, 10)})`));
+      problems.push(
+        problemAt(
+          document,
+          [...path, field],
+          PROBLEM_CODES.scheduleNeverFires,
+          `never fires in the next two years (from ${now.toISOString().slice(0, 10)})`,
+        ),
+      );
     }
   });
   (spec.blackouts ?? []).forEach((blackout, index) => {
     const path = ['spec', 'blackouts', index];
     if (blackout.yearly !== undefined) {
       for (const field of ['start', 'end'] as const) {
-        if (blackout[field] !== undefined) problems.push(problemAt(document, [...path, field], PROBLEM_CODES.schema, `set either start and end, or yearly, not both`));
+        if (blackout[field] !== undefined)
+          problems.push(problemAt(document, [...path, field], PROBLEM_CODES.schema, `set either start and end, or yearly, not both`));
       }
       for (const field of ['firstDay', 'lastDay'] as const) {
-        if (!isValidMonthDay(blackout.yearly[field])) problems.push(problemAt(document, [...path, 'yearly', field], PROBLEM_CODES.invalidDate, `${blackout.yearly[field]} is not a day of the year (MM-DD)`));
+        if (!isValidMonthDay(blackout.yearly[field]))
+          problems.push(
+            problemAt(
+              document,
+              [...path, 'yearly', field],
+              PROBLEM_CODES.invalidDate,
+              `${blackout.yearly[field]} is not a day of the year (MM-DD)`,
+            ),
+          );
       }
       return;
     }
     if (blackout.start === undefined || blackout.end === undefined || !zoneValid) return;
     const start = DateTime.fromISO(blackout.start, { zone: spec.timeZone });
     const end = DateTime.fromISO(blackout.end, { zone: spec.timeZone });
-    if (!start.isValid) problems.push(problemAt(document, [...path, 'start'], PROBLEM_CODES.invalidDate, `${blackout.start} is not a valid date or time`));
-    if (!end.isValid) problems.push(problemAt(document, [...path, 'end'], PROBLEM_CODES.invalidDate, `${blackout.end} is not a valid date or time`));
+    if (!start.isValid)
+      problems.push(problemAt(document, [...path, 'start'], PROBLEM_CODES.invalidDate, `${blackout.start} is not a valid date or time`));
+    if (!end.isValid)
+      problems.push(problemAt(document, [...path, 'end'], PROBLEM_CODES.invalidDate, `${blackout.end} is not a valid date or time`));
     if (start.isValid && end.isValid) {
-      if (end.toMillis() <= start.toMillis()) problems.push(problemAt(document, [...path, 'end'], PROBLEM_CODES.emptyPeriod, `end ${blackout.end} is not after start ${blackout.start}`));
-      else if (end.toMillis() <= now.getTime()) problems.push(problemAt(document, [...path, 'end'], PROBLEM_CODES.expired, `blackout ended on ${blackout.end}; it can be removed`, 'warning'));
+      if (end.toMillis() <= start.toMillis())
+        problems.push(
+          problemAt(document, [...path, 'end'], PROBLEM_CODES.emptyPeriod, `end ${blackout.end} is not after start ${blackout.start}`),
+        );
+      else if (end.toMillis() <= now.getTime())
+        problems.push(
+          problemAt(document, [...path, 'end'], PROBLEM_CODES.expired, `blackout ended on ${blackout.end}; it can be removed`, 'warning'),
+        );
     }
   });
   if (spec.cutoff !== undefined && parseDurationSeconds(spec.cutoff) === undefined) {

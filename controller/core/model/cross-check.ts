@@ -22,7 +22,14 @@ export function crossCheckPolicySet(documents: readonly CheckedDocument[], now: 
     const key = `${document.kind}\u0000${document.name}`;
     const first = firstByKey.get(key);
     if (first !== undefined) {
-      problems.push(problemAt(document, ['metadata', 'name'], PROBLEM_CODES.duplicateName, `${document.kind} ${document.name} is already defined at ${locationText(first)}`));
+      problems.push(
+        problemAt(
+          document,
+          ['metadata', 'name'],
+          PROBLEM_CODES.duplicateName,
+          `${document.kind} ${document.name} is already defined at ${locationText(first)}`,
+        ),
+      );
       continue;
     }
     firstByKey.set(key, document);
@@ -35,7 +42,14 @@ export function crossCheckPolicySet(documents: readonly CheckedDocument[], now: 
   const baselines = ofKind<PatchBaseline>(unique, 'PatchBaseline');
   problems.push(...checkBaselines(baselines, now));
   problems.push(
-    ...checkSelection({ hosts: fleets.hosts, windows, rings: ofKind<Ring>(unique, 'Ring'), policies: ofKind<PatchPolicy>(unique, 'PatchPolicy'), baselines, now }),
+    ...checkSelection({
+      hosts: fleets.hosts,
+      windows,
+      rings: ofKind<Ring>(unique, 'Ring'),
+      policies: ofKind<PatchPolicy>(unique, 'PatchPolicy'),
+      baselines,
+      now,
+    }),
   );
   return problems;
 }

@@ -13,7 +13,16 @@ export function problemAt(
   target: 'key' | 'value' = 'value',
 ): Problem {
   const where = document.document.at(path, target);
-  return { severity, file: where.file, line: where.line, column: where.column, path: formatFieldPath(path), message, code, object: `${document.kind}/${document.name}` };
+  return {
+    severity,
+    file: where.file,
+    line: where.line,
+    column: where.column,
+    path: formatFieldPath(path),
+    message,
+    code,
+    object: `${document.kind}/${document.name}`,
+  };
 }
 
 export function locationText(document: CheckedDocument, path: readonly PathSegment[] = ['metadata', 'name']): string {

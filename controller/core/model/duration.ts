@@ -14,7 +14,12 @@ export function parseDurationSeconds(text: string): number | undefined {
 export function formatDuration(totalSeconds: number): string {
   const parts: string[] = [];
   let rest = Math.max(0, Math.floor(totalSeconds));
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const count = Math.floor(rest / size);
     rest -= count * size;
     if (count > 0) parts.push(`${count}${unit}`);

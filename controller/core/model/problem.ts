@@ -82,5 +82,7 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 /** `file:line:column: error: path: message` (the path part is left out when empty). */
 export function formatProblem(problem: Problem): string {
   const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return problem.path === '' ? `${where}: ${problem.severity}: ${problem.message}` : `${where}: ${problem.severity}: ${problem.path}: ${problem.message}`;
+  return problem.path === ''
+    ? `${where}: ${problem.severity}: ${problem.message}`
+    : `${where}: ${problem.severity}: ${problem.path}: ${problem.message}`;
 }

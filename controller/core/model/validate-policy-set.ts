@@ -54,15 +54,39 @@ function objectName(value: Record<string, unknown>): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-function documentProblem(document: SourceDocument, path: readonly (string | number)[], code: Problem['code'], message: string, severity: 'error' | 'warning' = 'error', object?: string): Problem {
+function documentProblem(
+  document: SourceDocument,
+  path: readonly (string | number)[],
+  code: Problem['code'],
+  message: string,
+  severity: 'error' | 'warning' = 'error',
+  object?: string,
+): Problem {
   const where = document.at(path, 'value');
   const fieldPath = formatFieldPath(path);
-  return { severity, file: where.file, line: where.line, column: where.column, path: fieldPath, message, code, ...(object === undefined ? {} : { object }) };
+  return {
+    severity,
+    file: where.file,
+    line: where.line,
+    column: where.column,
+    path: fieldPath,
+    message,
+    code,
+    ...(object === undefined ? {} : { object }),
+  };
 }
 
 /** Compiles the CRD schemas once; `validate` may then be called for any number of repositories. */
 export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLimits = DEFAULT_YAML_LIMITS): PolicyValidator {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strictSchema: true, strictTypes: false, strictRequired: false, strictTuples: false, useDefaults: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strictSchema: true,
+    strictTypes: false,
+    strictRequired: false,
+    strictTuples: false,
+    useDefaults: true,
+  });
   addFormats(ajv);
   ajv.addVocabulary([...KUBERNETES_KEYWORDS]);
   const validators = new Map<PolicyKind, ValidateFunction>();
@@ -73,7 +97,14 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
   function checkDocument(document: SourceDocument, problems: Problem[]): CheckedDocument | undefined {
     const value = document.value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      problems.push(documentProblem(document, [], PROBLEM_CODES.notAnObject, `a policy document must be a mapping with apiVersion, kind, metadata and spec, not ${Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a string' : String(value)}`));
+      problems.push(
+        documentProblem(
+          document,
+          [],
+          PROBLEM_CODES.notAnObject,
+          `a policy document must be a mapping with apiVersion, kind, metadata and spec, not ${Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a string' : String(value)}`,
+        ),
+      );
       return undefined;
     }
     const record = value as Record<string, unknown>;
@@ -81,25 +112,71 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
     const kind = record['kind'];
     const ours = (typeof apiVersion === 'string' && apiVersion.startsWith('patchward.io/')) || isKindName(kind);
     if (!ours) {
-      problems.push(documentProblem(document, [], PROBLEM_CODES.notPatchward, `skipped: not a patchward.io document (apiVersion ${JSON.stringify(apiVersion ?? null)}, kind ${JSON.stringify(kind ?? null)})`, 'warning'));
+      problems.push(
+        documentProblem(
+          document,
+          [],
+          PROBLEM_CODES.notPatchward,
+          `skipped: not a patchward.io document (apiVersion ${JSON.stringify(apiVersion ?? null)}, kind ${JSON.stringify(kind ?? null)})`,
+          'warning',
+        ),
+      );
       return undefined;
     }
     const label = `${typeof kind === 'string' ? kind : '?'}/${objectName(record) ?? '?'}`;
     if (apiVersion !== API_VERSION) {
-      problems.push(documentProblem(document, ['apiVersion'], apiVersion === undefined ? PROBLEM_CODES.missingField : PROBLEM_CODES.unknownApiVersion, apiVersion === undefined ? 'required field is missing' : `must be "${API_VERSION}", not ${JSON.stringify(apiVersion)}`, 'error', label));
+      problems.push(
+        documentProblem(
+          document,
+          ['apiVersion'],
+          apiVersion === undefined ? PROBLEM_CODES.missingField : PROBLEM_CODES.unknownApiVersion,
+          apiVersion === undefined ? 'required field is missing' : `must be "${API_VERSION}", not ${JSON.stringify(apiVersion)}`,
+          'error',
+          label,
+        ),
+      );
       return undefined;
     }
     if (!isKindName(kind)) {
-      problems.push(documentProblem(document, ['kind'], kind === undefined ? PROBLEM_CODES.missingField : PROBLEM_CODES.unknownKind, kind === undefined ? 'required field is missing' : `unknown kind ${JSON.stringify(kind)}; policy files hold ${ALL_KINDS.slice(0, 5).join(', ')}`, 'error', label));
+      problems.push(
+        documentProblem(
+          document,
+          ['kind'],
+          kind === undefined ? PROBLEM_CODES.missingField : PROBLEM_CODES.unknownKind,
+          kind === undefined
+            ? 'required field is missing'
+            : `unknown kind ${JSON.stringify(kind)}; policy files hold ${ALL_KINDS.slice(0, 5).join(', ')}`,
+          'error',
+          label,
+        ),
+      );
       return undefined;
     }
     if (!isPolicyKind(kind)) {
-      problems.push(documentProblem(document, ['kind'], PROBLEM_CODES.clusterKind, `${kind} lives in the cluster, not in a policy repository`, 'error', label));
+      problems.push(
+        documentProblem(
+          document,
+          ['kind'],
+          PROBLEM_CODES.clusterKind,
+          `${kind} lives in the cluster, not in a policy repository`,
+          'error',
+          label,
+        ),
+      );
       return undefined;
     }
     const validator = validators.get(kind);
     if (validator === undefined) {
-      problems.push(documentProblem(document, ['kind'], PROBLEM_CODES.unknownKind, `no schema loaded for kind ${kind} (is its CRD missing from crds/?)`, 'error', label));
+      problems.push(
+        documentProblem(
+          document,
+          ['kind'],
+          PROBLEM_CODES.unknownKind,
+          `no schema loaded for kind ${kind} (is its CRD missing from crds/?)`,
+          'error',
+          label,
+        ),
+      );
       return undefined;
     }
     if (!validator(value)) {
@@ -107,7 +184,16 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
       return undefined;
     }
     if (record['status'] !== undefined) {
-      problems.push(documentProblem(document, ['status'], PROBLEM_CODES.statusInGit, 'status is written by the controller and ignored in policy files', 'warning', label));
+      problems.push(
+        documentProblem(
+          document,
+          ['status'],
+          PROBLEM_CODES.statusInGit,
+          'status is written by the controller and ignored in policy files',
+          'warning',
+          label,
+        ),
+      );
     }
     return { kind, name: objectName(record) ?? '', resource: value, document };
   }
@@ -118,7 +204,15 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
       const checked: CheckedDocument[] = [];
       const sortedFiles = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       if (sortedFiles.length > limits.maxFiles) {
-        problems.push({ severity: 'error', file: '.', line: 1, column: 1, path: '', message: `the repository holds ${sortedFiles.length} YAML files; at most ${limits.maxFiles} are read`, code: PROBLEM_CODES.tooManyFiles });
+        problems.push({
+          severity: 'error',
+          file: '.',
+          line: 1,
+          column: 1,
+          path: '',
+          message: `the repository holds ${sortedFiles.length} YAML files; at most ${limits.maxFiles} are read`,
+          code: PROBLEM_CODES.tooManyFiles,
+        });
         return { ok: false, problems: sortProblems(problems) };
       }
       for (const file of sortedFiles) {
@@ -130,18 +224,35 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
         }
       }
       if (checked.length === 0 && !problems.some((problem) => problem.severity === 'error')) {
-        problems.push({ severity: 'error', file: '.', line: 1, column: 1, path: '', message: 'no patchward.io policy documents found (looked for *.yaml and *.yml files)', code: PROBLEM_CODES.empty });
+        problems.push({
+          severity: 'error',
+          file: '.',
+          line: 1,
+          column: 1,
+          path: '',
+          message: 'no patchward.io policy documents found (looked for *.yaml and *.yml files)',
+          code: PROBLEM_CODES.empty,
+        });
       }
       problems.push(...crossCheckPolicySet(checked, options.now));
       const sorted = sortProblems(problems);
       if (sorted.some((problem) => problem.severity === 'error')) return { ok: false, problems: sorted };
-      return { ok: true, value: toPolicySet(checked, sortedFiles.map((file) => file.path)), warnings: sorted };
+      return {
+        ok: true,
+        value: toPolicySet(
+          checked,
+          sortedFiles.map((file) => file.path),
+        ),
+        warnings: sorted,
+      };
     },
   };
 }
 
 function sourced<T>(documents: readonly CheckedDocument[], kind: PolicyKind): Sourced<T>[] {
-  return documents.filter((entry) => entry.kind === kind).map((entry) => ({ resource: entry.resource as T, source: entry.document.source }));
+  return documents
+    .filter((entry) => entry.kind === kind)
+    .map((entry) => ({ resource: entry.resource as T, source: entry.document.source }));
 }
 
 function toPolicySet(documents: readonly CheckedDocument[], files: readonly string[]): PolicySet {

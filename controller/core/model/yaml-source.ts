@@ -51,7 +51,14 @@ export interface ParsedFile {
   readonly problems: readonly Problem[];
 }
 
-function fileProblem(file: string, line: number, column: number, code: ProblemCode, message: string, severity: 'error' | 'warning' = 'error'): Problem {
+function fileProblem(
+  file: string,
+  line: number,
+  column: number,
+  code: ProblemCode,
+  message: string,
+  severity: 'error' | 'warning' = 'error',
+): Problem {
   return { severity, file, line, column, path: '', message, code };
 }
 
@@ -81,7 +88,7 @@ function findExcessNesting(text: string, limits: YamlLimits): { offset: number; 
       lineStart = true;
       indent = 0;
       dashes = 0;
-      if (quote === "'" ) continue;
+      if (quote === "'") continue;
       continue;
     }
     if (quote !== undefined) {
@@ -191,25 +198,61 @@ export function parsePolicyFile(input: PolicyFileInput, limits: YamlLimits = DEF
   const file = input.path;
   const bytes = Buffer.byteLength(input.text, 'utf8');
   if (bytes > limits.maxFileBytes) {
-    return { documents: [], problems: [fileProblem(file, 1, 1, PROBLEM_CODES.fileTooLarge, `file is ${bytes} bytes; policy files may be at most ${limits.maxFileBytes} bytes`)] };
+    return {
+      documents: [],
+      problems: [
+        fileProblem(
+          file,
+          1,
+          1,
+          PROBLEM_CODES.fileTooLarge,
+          `file is ${bytes} bytes; policy files may be at most ${limits.maxFileBytes} bytes`,
+        ),
+      ],
+    };
   }
   const excess = findExcessNesting(input.text, limits);
   if (excess !== undefined) {
     const { line, column } = positionOf(input.text, excess.offset);
-    return { documents: [], problems: [fileProblem(file, line, column, PROBLEM_CODES.yamlTooDeep, `YAML nested too deeply (${excess.what}); refused`)] };
+    return {
+      documents: [],
+      problems: [fileProblem(file, line, column, PROBLEM_CODES.yamlTooDeep, `YAML nested too deeply (${excess.what}); refused`)],
+    };
   }
   const lineCounter = new LineCounter();
   let parsed: Document.Parsed[];
   try {
     parsed = parseAllDocuments(input.text, { lineCounter, prettyErrors: true, uniqueKeys: true, version: '1.2' }) as Document.Parsed[];
   } catch (error) {
-    return { documents: [], problems: [fileProblem(file, 1, 1, PROBLEM_CODES.yamlSyntax, `YAML could not be parsed: ${error instanceof Error ? error.message : String(error)}`)] };
+    return {
+      documents: [],
+      problems: [
+        fileProblem(
+          file,
+          1,
+          1,
+          PROBLEM_CODES.yamlSyntax,
+          `YAML could not be parsed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      ],
+    };
   }
   if (!Array.isArray(parsed)) parsed = [parsed];
   const problems: Problem[] = [];
   const documents: SourceDocument[] = [];
   if (parsed.length > limits.maxDocumentsPerFile) {
-    return { documents: [], problems: [fileProblem(file, 1, 1, PROBLEM_CODES.tooManyDocuments, `file holds ${parsed.length} documents; at most ${limits.maxDocumentsPerFile} are allowed`)] };
+    return {
+      documents: [],
+      problems: [
+        fileProblem(
+          file,
+          1,
+          1,
+          PROBLEM_CODES.tooManyDocuments,
+          `file holds ${parsed.length} documents; at most ${limits.maxDocumentsPerFile} are allowed`,
+        ),
+      ],
+    };
   }
   parsed.forEach((document, index) => {
     const start = lineCounter.linePos(document.range[0]);
@@ -222,21 +265,41 @@ export function parsePolicyFile(input: PolicyFileInput, limits: YamlLimits = DEF
       if (quote !== undefined && opened !== -1) {
         // The parser notices at the end of the file; the mistake is where the string opened.
         const position = lineCounter.linePos(opened);
-        problems.push(fileProblem(file, position.line, position.col, PROBLEM_CODES.yamlSyntax, `YAML syntax: the ${quote === '"' ? 'double' : 'single'}-quoted string opened here is never closed`));
+        problems.push(
+          fileProblem(
+            file,
+            position.line,
+            position.col,
+            PROBLEM_CODES.yamlSyntax,
+            `YAML syntax: the ${quote === '"' ? 'double' : 'single'}-quoted string opened here is never closed`,
+          ),
+        );
         continue;
       }
       const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
-      problems.push(fileProblem(file, position.line, position.col, PROBLEM_CODES.yamlSyntax, `YAML syntax: ${firstSentence(error.message)}`));
+      problems.push(
+        fileProblem(file, position.line, position.col, PROBLEM_CODES.yamlSyntax, `YAML syntax: ${firstSentence(error.message)}`),
+      );
     }
     for (const warning of document.warnings) {
       const position = warning.linePos?.[0] ?? lineCounter.linePos(warning.pos[0]);
-      problems.push(fileProblem(file, position.line, position.col, PROBLEM_CODES.yamlSyntax, `YAML: ${firstSentence(warning.message)}`, 'warning'));
+      problems.push(
+        fileProblem(file, position.line, position.col, PROBLEM_CODES.yamlSyntax, `YAML: ${firstSentence(warning.message)}`, 'warning'),
+      );
     }
     if (document.errors.length > 0 || document.contents === null) return;
     const tooDeep = nodeDepthExceeds(document.contents, limits.maxDepth);
     if (tooDeep !== undefined) {
       const position = lineCounter.linePos(tooDeep.range?.[0] ?? 0);
-      problems.push(fileProblem(file, position.line, position.col, PROBLEM_CODES.yamlTooDeep, `YAML nested deeper than ${limits.maxDepth} levels; refused`));
+      problems.push(
+        fileProblem(
+          file,
+          position.line,
+          position.col,
+          PROBLEM_CODES.yamlTooDeep,
+          `YAML nested deeper than ${limits.maxDepth} levels; refused`,
+        ),
+      );
       return;
     }
     let value: unknown;
@@ -250,7 +313,9 @@ export function parsePolicyFile(input: PolicyFileInput, limits: YamlLimits = DEF
           source.line,
           source.column,
           aliases ? PROBLEM_CODES.yamlAliases : PROBLEM_CODES.yamlSyntax,
-          aliases ? `YAML aliases expand too much (more than ${limits.maxAliasCount} alias uses); refused` : `YAML could not be read: ${error instanceof Error ? error.message : String(error)}`,
+          aliases
+            ? `YAML aliases expand too much (more than ${limits.maxAliasCount} alias uses); refused`
+            : `YAML could not be read: ${error instanceof Error ? error.message : String(error)}`,
         ),
       );
       return;

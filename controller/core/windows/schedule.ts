@@ -30,7 +30,9 @@ export interface CompiledSchedule {
   nextStart(from: Date): Date | undefined;
 }
 
-export type CompileResult = { readonly ok: true; readonly value: CompiledSchedule } | { readonly ok: false; readonly field: 'cron' | 'rrule' | 'timeZone' | 'duration' | 'cutoff'; readonly message: string };
+export type CompileResult =
+  | { readonly ok: true; readonly value: CompiledSchedule }
+  | { readonly ok: false; readonly field: 'cron' | 'rrule' | 'timeZone' | 'duration' | 'cutoff'; readonly message: string };
 
 export interface Occurrence {
   readonly start: Date;
@@ -53,7 +55,11 @@ function compileCron(expression: string, zone: string): ((from: Date) => Date | 
   }
   return (from) => {
     try {
-      const parsed = CronExpressionParser.parse(expression, { tz: zone, currentDate: new Date(from.getTime() - 1), endDate: new Date(from.getTime() + SEARCH_HORIZON_MS) });
+      const parsed = CronExpressionParser.parse(expression, {
+        tz: zone,
+        currentDate: new Date(from.getTime() - 1),
+        endDate: new Date(from.getTime() + SEARCH_HORIZON_MS),
+      });
       return parsed.next().toDate();
     } catch {
       return undefined;
@@ -85,7 +91,14 @@ function compileRrule(text: string, zone: string): ((from: Date) => Date | undef
     // Wall times are mapped back into the zone; skip any that land before `from` (DST fold).
     for (let guard = 0; candidate !== null && guard < 4; guard++) {
       const local = DateTime.fromObject(
-        { year: candidate.getUTCFullYear(), month: candidate.getUTCMonth() + 1, day: candidate.getUTCDate(), hour: candidate.getUTCHours(), minute: candidate.getUTCMinutes(), second: candidate.getUTCSeconds() },
+        {
+          year: candidate.getUTCFullYear(),
+          month: candidate.getUTCMonth() + 1,
+          day: candidate.getUTCDate(),
+          hour: candidate.getUTCHours(),
+          minute: candidate.getUTCMinutes(),
+          second: candidate.getUTCSeconds(),
+        },
         { zone },
       ).toJSDate();
       if (local.getTime() >= from.getTime()) return local;

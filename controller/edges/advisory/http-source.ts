@@ -62,7 +62,10 @@ export class OsvHttpSource implements AdvisorySource {
       try {
         content = await readOsvZip(fetched.body);
       } catch (error) {
-        const failure = new ExternalError('advisory', 'AdvisoryFeedInvalid', `advisory feed ${this.#location} did not send a zip archive`, { cause: error, context: { url: this.#location } });
+        const failure = new ExternalError('advisory', 'AdvisoryFeedInvalid', `advisory feed ${this.#location} did not send a zip archive`, {
+          cause: error,
+          context: { url: this.#location },
+        });
         return this.#fallBack(cached, failure);
       }
       const sha256 = createHash('sha256').update(fetched.body).digest('hex');
@@ -84,13 +87,21 @@ export class OsvHttpSource implements AdvisorySource {
     const failure =
       fetched.kind === 'failed'
         ? fetched.error
-        : new ExternalError('advisory', 'AdvisoryFeedNotModifiedWithoutCache', `advisory feed ${this.#location} answered 304 but no cache exists`, { context: { url: this.#location } });
+        : new ExternalError(
+            'advisory',
+            'AdvisoryFeedNotModifiedWithoutCache',
+            `advisory feed ${this.#location} answered 304 but no cache exists`,
+            { context: { url: this.#location } },
+          );
     return this.#fallBack(cached, failure);
   }
 
   async #fallBack(cached: { body: Buffer; meta: CacheMeta } | undefined, failure: ExternalError): Promise<AdvisoryBatch> {
     if (cached === undefined) throw failure;
-    this.#options.logger.warn({ url: this.#location, err: failure, cachedAt: cached.meta.fetchedAt }, 'advisory feed unavailable, using stale cache');
+    this.#options.logger.warn(
+      { url: this.#location, err: failure, cachedAt: cached.meta.fetchedAt },
+      'advisory feed unavailable, using stale cache',
+    );
     const content = await readOsvZip(cached.body);
     return { revision: revisionOf(cached.meta), ...content, stale: true, location: this.#location };
   }
@@ -104,12 +115,20 @@ export class OsvHttpSource implements AdvisorySource {
     const context = { url: this.#location };
     try {
       const response = await doFetch(this.#options.url, { headers, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 60_000) });
-      this.#options.logger.debug({ url: this.#location, status: response.status, durationMs: Date.now() - started }, 'advisory feed request');
+      this.#options.logger.debug(
+        { url: this.#location, status: response.status, durationMs: Date.now() - started },
+        'advisory feed request',
+      );
       if (response.status === 304) return { kind: 'not-modified' };
       if (!response.ok) {
         await response.body?.cancel();
         const code = response.status === 429 || response.status >= 500 ? 'AdvisoryFeedUnavailable' : 'AdvisoryFeedRefused';
-        return { kind: 'failed', error: new ExternalError('advisory', code, `advisory feed ${this.#location} answered HTTP ${response.status}`, { context: { ...context, status: response.status } }) };
+        return {
+          kind: 'failed',
+          error: new ExternalError('advisory', code, `advisory feed ${this.#location} answered HTTP ${response.status}`, {
+            context: { ...context, status: response.status },
+          }),
+        };
       }
       const body = Buffer.from(await response.arrayBuffer());
       const etag = response.headers.get('etag') ?? undefined;
@@ -117,7 +136,13 @@ export class OsvHttpSource implements AdvisorySource {
       return { kind: 'body', body, ...(etag === undefined ? {} : { etag }), ...(lastModified === undefined ? {} : { lastModified }) };
     } catch (error) {
       this.#options.logger.debug({ url: this.#location, durationMs: Date.now() - started, err: error }, 'advisory feed request failed');
-      return { kind: 'failed', error: new ExternalError('advisory', 'AdvisoryFeedUnreachable', `advisory feed ${this.#location} is unreachable`, { cause: error, context }) };
+      return {
+        kind: 'failed',
+        error: new ExternalError('advisory', 'AdvisoryFeedUnreachable', `advisory feed ${this.#location} is unreachable`, {
+          cause: error,
+          context,
+        }),
+      };
     }
   }
 

@@ -47,11 +47,19 @@ export function parseKevCatalogue(text: string, location: string, logger: Logger
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ExternalError('advisory', 'KevCatalogueInvalid', `known-exploited catalogue ${location} is not JSON`, { cause: error, context: { path: location } });
+    throw new ExternalError('advisory', 'KevCatalogueInvalid', `known-exploited catalogue ${location} is not JSON`, {
+      cause: error,
+      context: { path: location },
+    });
   }
   if (!validate(value)) {
     const detail = (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`).join('; ');
-    throw new ExternalError('advisory', 'KevCatalogueInvalid', `known-exploited catalogue ${location} does not match the KEV format: ${detail}`, { context: { path: location } });
+    throw new ExternalError(
+      'advisory',
+      'KevCatalogueInvalid',
+      `known-exploited catalogue ${location} does not match the KEV format: ${detail}`,
+      { context: { path: location } },
+    );
   }
   const entries = new Map<string, KnownExploitedEntry>();
   for (const item of value.vulnerabilities) {
@@ -84,7 +92,10 @@ export class KevFileSource implements KnownExploitedSource {
     try {
       text = await readFile(this.#path, 'utf8');
     } catch (error) {
-      throw new ExternalError('advisory', 'KevCatalogueUnreadable', `cannot read known-exploited catalogue ${this.#path}`, { cause: error, context: { path: this.#path } });
+      throw new ExternalError('advisory', 'KevCatalogueUnreadable', `cannot read known-exploited catalogue ${this.#path}`, {
+        cause: error,
+        context: { path: this.#path },
+      });
     }
     return parseKevCatalogue(text, this.#path, this.#logger);
   }

@@ -28,23 +28,46 @@ export interface LoadedIndex {
 }
 
 function logProblem(logger: Logger, problem: IndexProblem): void {
-  const fields = { advisory: problem.advisory, reason: problem.reason, ecosystem: problem.ecosystem, package: problem.package, version: problem.version, detail: problem.detail };
+  const fields = {
+    advisory: problem.advisory,
+    reason: problem.reason,
+    ecosystem: problem.ecosystem,
+    package: problem.package,
+    version: problem.version,
+    detail: problem.detail,
+  };
   if (problem.reason === 'withdrawn') logger.info(fields, 'advisory withdrawn, excluded');
-  else if (problem.reason === 'unsupported-ecosystem' || problem.reason === 'superseded') logger.debug(fields, 'advisory entry not indexed');
+  else if (problem.reason === 'unsupported-ecosystem' || problem.reason === 'superseded')
+    logger.debug(fields, 'advisory entry not indexed');
   else logger.warn(fields, 'advisory data rejected');
 }
 
 export async function loadAdvisoryIndex(options: LoadIndexOptions): Promise<LoadedIndex> {
   const log = options.logger;
   const started = performance.now();
-  const [batches, knownExploited] = await Promise.all([Promise.all(options.sources.map((source) => source.load())), options.knownExploited?.load()]);
+  const [batches, knownExploited] = await Promise.all([
+    Promise.all(options.sources.map((source) => source.load())),
+    options.knownExploited?.load(),
+  ]);
   const records: OsvRecord[] = [];
   for (const batch of batches) {
     for (const skipped of batch.skipped) {
-      log.warn({ advisory: skipped.advisory, origin: skipped.origin, location: batch.location, reason: skipped.reason, detail: skipped.detail }, 'advisory record skipped');
+      log.warn(
+        { advisory: skipped.advisory, origin: skipped.origin, location: batch.location, reason: skipped.reason, detail: skipped.detail },
+        'advisory record skipped',
+      );
     }
     for (const record of batch.records) records.push(record);
-    log.info({ location: batch.location, revision: batch.revision, records: batch.records.length, skipped: batch.skipped.length, stale: batch.stale }, 'advisory source loaded');
+    log.info(
+      {
+        location: batch.location,
+        revision: batch.revision,
+        records: batch.records.length,
+        skipped: batch.skipped.length,
+        stale: batch.stale,
+      },
+      'advisory source loaded',
+    );
   }
   const loaded = performance.now();
   const { index, problems } = buildAdvisoryIndex(records, {

@@ -87,7 +87,13 @@ export function createOsvRecordReader(): (origin: string, json: string) => OsvRe
       return { ok: false, skipped: { origin, reason: 'invalid-json', detail: error instanceof Error ? error.message : 'not JSON' } };
     }
     if (validate(value)) return { ok: true, record: value };
-    const id = typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
-    return { ok: false, skipped: { origin, ...(id === undefined ? {} : { advisory: id }), reason: 'schema', detail: describe(validate.errors) } };
+    const id =
+      typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
+        ? (value as { id: string }).id
+        : undefined;
+    return {
+      ok: false,
+      skipped: { origin, ...(id === undefined ? {} : { advisory: id }), reason: 'schema', detail: describe(validate.errors) },
+    };
   };
 }

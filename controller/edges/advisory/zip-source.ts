@@ -18,13 +18,19 @@ export class OsvZipSource implements AdvisorySource {
     try {
       buffer = await readFile(this.#path);
     } catch (error) {
-      throw new ExternalError('advisory', 'AdvisoryArchiveUnreadable', `cannot read advisory archive ${this.#path}`, { cause: error, context: { path: this.#path } });
+      throw new ExternalError('advisory', 'AdvisoryArchiveUnreadable', `cannot read advisory archive ${this.#path}`, {
+        cause: error,
+        context: { path: this.#path },
+      });
     }
     let content;
     try {
       content = await readOsvZip(buffer);
     } catch (error) {
-      throw new ExternalError('advisory', 'AdvisoryArchiveInvalid', `advisory archive ${this.#path} is not a readable zip`, { cause: error, context: { path: this.#path } });
+      throw new ExternalError('advisory', 'AdvisoryArchiveInvalid', `advisory archive ${this.#path} is not a readable zip`, {
+        cause: error,
+        context: { path: this.#path },
+      });
     }
     const revision = `sha256:${createHash('sha256').update(buffer).digest('hex')}`;
     return { revision, ...content, stale: false, location: this.#path };

@@ -34,7 +34,11 @@ export interface FleetInventory {
  */
 export async function collectSshInventory(targets: readonly SshTarget[], options: FleetInventoryOptions): Promise<FleetInventory> {
   const logger = options.logger.child({ component: 'inventory' });
-  const pool = new SshConnectionPool({ secrets: options.secrets, logger, ...(options.keepaliveIntervalMs === undefined ? {} : { keepaliveIntervalMs: options.keepaliveIntervalMs }) });
+  const pool = new SshConnectionPool({
+    secrets: options.secrets,
+    logger,
+    ...(options.keepaliveIntervalMs === undefined ? {} : { keepaliveIntervalMs: options.keepaliveIntervalMs }),
+  });
   try {
     const inventory = await collectInventory(targets, (target) => new SshTransport(target, pool, { logger }), {
       concurrency: options.concurrency ?? 50,
@@ -64,7 +68,16 @@ export async function collectFleetInventory(hosts: readonly ResolvedHost[], opti
     const found = byName.get(host.name);
     if (found !== undefined) return found;
     const reason = mapping.problems.find((problem) => problem.host === host.name)?.reason ?? 'not collected';
-    return { apiVersion: 'patchward.io/v1alpha1', kind: 'HostInventory', host: host.name, address: `${host.address}:${host.port}`, collectedAt, status: 'error', reason, labels: host.labels };
+    return {
+      apiVersion: 'patchward.io/v1alpha1',
+      kind: 'HostInventory',
+      host: host.name,
+      address: `${host.address}:${host.port}`,
+      collectedAt,
+      status: 'error',
+      reason,
+      labels: host.labels,
+    };
   });
   return { inventory: { ...collected.inventory, items }, trustedOnFirstUse: collected.trustedOnFirstUse };
 }

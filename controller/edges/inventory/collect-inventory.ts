@@ -88,7 +88,11 @@ function inventoryOf(host: InventoryHost, collectedAt: Date, facts: HostFacts, d
 }
 
 /** The snapshot of one host; never throws: failures become a status and a reason. */
-export async function collectHostInventory(host: InventoryHost, transport: Transport, options: Omit<CollectOptions, 'concurrency'>): Promise<HostInventory> {
+export async function collectHostInventory(
+  host: InventoryHost,
+  transport: Transport,
+  options: Omit<CollectOptions, 'concurrency'>,
+): Promise<HostInventory> {
   const logger = options.logger.child({ host: host.name });
   const collectedAt = options.now();
   const started = performance.now();
@@ -104,7 +108,8 @@ export async function collectHostInventory(host: InventoryHost, transport: Trans
       options.hostTimeoutMs,
     );
     for (const warning of facts.warnings) logger.warn({ warning }, 'inventory incomplete');
-    if (!facts.packageDb.healthy) logger.warn({ problems: facts.packageDb.problems.map((problem) => problem.kind) }, 'package database unhealthy');
+    if (!facts.packageDb.healthy)
+      logger.warn({ problems: facts.packageDb.problems.map((problem) => problem.kind) }, 'package database unhealthy');
     const inventory = inventoryOf(host, collectedAt, facts, performance.now() - started);
     logger.debug({ packages: facts.packages.length, durationMs: Math.round(performance.now() - started) }, 'host inventoried');
     return inventory;
@@ -127,7 +132,11 @@ export async function collectHostInventory(host: InventoryHost, transport: Trans
  * Inventories many hosts, at most `concurrency` at once; each host's failure is reported in its
  * snapshot and the others carry on. Items come back in the order of `hosts`.
  */
-export async function collectInventory<H extends InventoryHost>(hosts: readonly H[], transportFor: (host: H) => Transport, options: CollectOptions): Promise<HostInventoryList> {
+export async function collectInventory<H extends InventoryHost>(
+  hosts: readonly H[],
+  transportFor: (host: H) => Transport,
+  options: CollectOptions,
+): Promise<HostInventoryList> {
   const limit = new Semaphore(Math.max(1, options.concurrency));
   const shared = { ...options, strings: options.strings ?? new StringPool() };
   const items = await Promise.all(hosts.map((host) => limit.with(() => collectHostInventory(host, transportFor(host), shared))));

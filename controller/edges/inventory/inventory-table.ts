@@ -2,7 +2,15 @@ import type { HostInventory, HostInventoryList } from '../../core/inventory/host
 
 function cells(item: HostInventory): string[] {
   const ok = item.status === 'ok';
-  const db = item.packageDb === undefined ? '-' : item.packageDb.healthy ? 'healthy' : item.packageDb.problems.map((problem) => problem.kind).filter((kind, index, all) => all.indexOf(kind) === index).join(',');
+  const db =
+    item.packageDb === undefined
+      ? '-'
+      : item.packageDb.healthy
+        ? 'healthy'
+        : item.packageDb.problems
+            .map((problem) => problem.kind)
+            .filter((kind, index, all) => all.indexOf(kind) === index)
+            .join(',');
   return [
     item.host,
     item.status,
@@ -20,7 +28,12 @@ export function formatInventoryTable(list: HostInventoryList): string {
   const header = ['HOST', 'STATUS', 'OS', 'PACKAGES', 'REBOOT', 'DB', 'DURATION', 'REASON'];
   const rows = [header, ...list.items.map(cells)];
   const widths = header.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
   const failed = list.items.filter((item) => item.status !== 'ok').length;
   lines.push('', `${list.items.length} host(s), ${list.items.length - failed} ok, ${failed} failed`);
   return lines.join('\n') + '\n';

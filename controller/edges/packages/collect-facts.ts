@@ -23,12 +23,21 @@ export async function collectHostFacts(
   options: FactsOptions & { readonly packageManager?: PackageManagerId; readonly strings?: StringPool },
 ): Promise<HostFacts> {
   const result = await transport.run(
-    factsArgv({ pendingUpgrades: options.pendingUpgrades, refresh: options.refresh, ...(options.packageManager === undefined ? {} : { packageManager: options.packageManager }) }),
+    factsArgv({
+      pendingUpgrades: options.pendingUpgrades,
+      refresh: options.refresh,
+      ...(options.packageManager === undefined ? {} : { packageManager: options.packageManager }),
+    }),
     { timeoutMs: options.timeoutMs, sudo: options.sudo },
   );
   const context = { host: transport.host, exitCode: result.exitCode };
   if (result.exitCode !== 0) {
-    throw new ExternalError('host', FACTS_ERROR_CODES.factsFailed, `facts script exited ${result.exitCode}: ${result.stderr.trim().slice(0, 300)}`, { context });
+    throw new ExternalError(
+      'host',
+      FACTS_ERROR_CODES.factsFailed,
+      `facts script exited ${result.exitCode}: ${result.stderr.trim().slice(0, 300)}`,
+      { context },
+    );
   }
   const sections = parseSections(result.stdout);
   const os = parseOsRelease(sections.get('os-release')?.body ?? '');
@@ -37,7 +46,17 @@ export async function collectHostFacts(
   const pm = (sections.get('pm')?.body ?? '').trim();
   const wantPending = options.pendingUpgrades;
   const intern = options.strings === undefined ? keepStrings : (value: string) => (options.strings as StringPool).intern(value);
-  if (pm === 'apt') return { os: os.value, packageManager: 'apt', ...interpretAptSections(sections, result.stderr, runningKernel.trim(), wantPending, intern) };
-  if (pm === 'dnf') return { os: os.value, packageManager: 'dnf', ...interpretDnfSections(sections, result.stderr, runningKernel.trim(), wantPending, intern) };
+  if (pm === 'apt')
+    return {
+      os: os.value,
+      packageManager: 'apt',
+      ...interpretAptSections(sections, result.stderr, runningKernel.trim(), wantPending, intern),
+    };
+  if (pm === 'dnf')
+    return {
+      os: os.value,
+      packageManager: 'dnf',
+      ...interpretDnfSections(sections, result.stderr, runningKernel.trim(), wantPending, intern),
+    };
   throw new ExternalError('host', FACTS_ERROR_CODES.noPackageManager, `${os.value.release}: neither dpkg-query nor rpm found`, { context });
 }

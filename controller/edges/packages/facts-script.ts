@@ -70,7 +70,15 @@ export interface FactsScriptOptions {
 
 /** The argv of the facts invocation. `$0` is `patchward-facts` so that `ps` shows what it is. */
 export function factsArgv(options: FactsScriptOptions): readonly string[] {
-  return ['sh', '-c', SCRIPT, 'patchward-facts', options.pendingUpgrades ? '1' : '0', options.refresh ? '1' : '0', options.packageManager ?? ''];
+  return [
+    'sh',
+    '-c',
+    SCRIPT,
+    'patchward-facts',
+    options.pendingUpgrades ? '1' : '0',
+    options.refresh ? '1' : '0',
+    options.packageManager ?? '',
+  ];
 }
 
 export interface Section {

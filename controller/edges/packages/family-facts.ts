@@ -12,6 +12,9 @@ export function kernelReboot(running: string, newestInstalled: string | undefine
 
 /** The first few non-empty lines of a tool's stderr, for a problem's detail. */
 export function firstLines(text: string, count = 3): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   return lines.length === 0 ? 'no message' : lines.slice(0, count).join(' | ');
 }

@@ -48,7 +48,9 @@ async function collectFiles(root: string, limits: YamlLimits): Promise<{ files: 
       entries = await readdir(directory, { withFileTypes: true });
     } catch (error) {
       const name = relative(root, directory).split(sep).join('/') || '.';
-      problems.push(readProblem(name, PROBLEM_CODES.unreadable, `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
+      problems.push(
+        readProblem(name, PROBLEM_CODES.unreadable, `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? String(error)}`),
+      );
       continue;
     }
     for (const entry of entries) {
@@ -64,16 +66,27 @@ async function collectFiles(root: string, limits: YamlLimits): Promise<{ files: 
       try {
         const stats = await lstat(full);
         if (stats.size > limits.maxFileBytes) {
-          problems.push(readProblem(path, PROBLEM_CODES.fileTooLarge, `file is ${stats.size} bytes; policy files may be at most ${limits.maxFileBytes} bytes`));
+          problems.push(
+            readProblem(
+              path,
+              PROBLEM_CODES.fileTooLarge,
+              `file is ${stats.size} bytes; policy files may be at most ${limits.maxFileBytes} bytes`,
+            ),
+          );
           continue;
         }
         files.push({ path, text: await readFile(full, 'utf8') });
       } catch (error) {
-        problems.push(readProblem(path, PROBLEM_CODES.unreadable, `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
+        problems.push(
+          readProblem(path, PROBLEM_CODES.unreadable, `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`),
+        );
       }
     }
   }
-  if (seen > limits.maxFiles) problems.push(readProblem('.', PROBLEM_CODES.tooManyFiles, `the repository holds ${seen} YAML files; at most ${limits.maxFiles} are read`));
+  if (seen > limits.maxFiles)
+    problems.push(
+      readProblem('.', PROBLEM_CODES.tooManyFiles, `the repository holds ${seen} YAML files; at most ${limits.maxFiles} are read`),
+    );
   return { files, problems };
 }
 

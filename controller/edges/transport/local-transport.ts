@@ -22,7 +22,9 @@ export class LocalTransport implements Transport {
     const full = options.sudo === true ? withSudo(argv) : argv;
     const [program, ...args] = full;
     if (program === undefined || full.some((arg) => arg.includes('\0'))) {
-      return Promise.reject(new ExternalError('host', TRANSPORT_ERROR_CODES.invalidCommand, 'empty argv or NUL byte in argv', { context: { host: this.host } }));
+      return Promise.reject(
+        new ExternalError('host', TRANSPORT_ERROR_CODES.invalidCommand, 'empty argv or NUL byte in argv', { context: { host: this.host } }),
+      );
     }
     const started = performance.now();
     return new Promise<CommandResult>((resolve, reject) => {
@@ -39,7 +41,12 @@ export class LocalTransport implements Transport {
       child.stdin.on('error', () => undefined); // EPIPE when the program does not read stdin
       child.on('error', (cause) => {
         clearTimeout(timer);
-        reject(new ExternalError('host', TRANSPORT_ERROR_CODES.spawnFailed, `cannot start ${program}`, { cause, context: { host: this.host, program } }));
+        reject(
+          new ExternalError('host', TRANSPORT_ERROR_CODES.spawnFailed, `cannot start ${program}`, {
+            cause,
+            context: { host: this.host, program },
+          }),
+        );
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
@@ -47,12 +54,20 @@ export class LocalTransport implements Transport {
         const stderr = Buffer.concat(errOut).toString('utf8');
         this.#logger?.debug({ program, exitCode: code, signal, durationMs }, 'local command finished');
         if (timedOut) {
-          reject(new ExternalError('host', TRANSPORT_ERROR_CODES.commandTimeout, `${program} timed out after ${options.timeoutMs} ms`, { context: { host: this.host, program, timeoutMs: options.timeoutMs } }));
+          reject(
+            new ExternalError('host', TRANSPORT_ERROR_CODES.commandTimeout, `${program} timed out after ${options.timeoutMs} ms`, {
+              context: { host: this.host, program, timeoutMs: options.timeoutMs },
+            }),
+          );
           return;
         }
         const exitCode = code ?? -1;
         if (options.sudo === true && isSudoPasswordPrompt(exitCode, stderr)) {
-          reject(new ExternalError('host', TRANSPORT_ERROR_CODES.sudoRequiresPassword, 'sudo -n requires a password', { context: { host: this.host, program: argv[0] } }));
+          reject(
+            new ExternalError('host', TRANSPORT_ERROR_CODES.sudoRequiresPassword, 'sudo -n requires a password', {
+              context: { host: this.host, program: argv[0] },
+            }),
+          );
           return;
         }
         const result: CommandResult = { exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr, durationMs };

@@ -12,7 +12,9 @@ const SAFE_WORD = /^[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*$/;
  */
 export function quoteArg(arg: string): string {
   if (arg.includes('\0')) {
-    throw new ExternalError('host', TRANSPORT_ERROR_CODES.invalidCommand, 'argument contains a NUL byte', { context: { length: arg.length } });
+    throw new ExternalError('host', TRANSPORT_ERROR_CODES.invalidCommand, 'argument contains a NUL byte', {
+      context: { length: arg.length },
+    });
   }
   if (SAFE_WORD.test(arg)) return arg;
   return `'${arg.replaceAll("'", `'\\''`)}'`;

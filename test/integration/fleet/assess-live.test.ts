@@ -35,7 +35,12 @@ describe('patchward assess -f on live sandbox hosts', { timeout: 300_000 }, () =
 
   before(async () => {
     await ensureSandboxImage({ quiet: true });
-    fleet = await startHosts({ groups: [{ count: 2, flavour: 'apt', namePrefix: 'live-apt' }, { count: 1, flavour: 'rpm', namePrefix: 'live-rpm' }] });
+    fleet = await startHosts({
+      groups: [
+        { count: 2, flavour: 'apt', namePrefix: 'live-apt' },
+        { count: 1, flavour: 'rpm', namePrefix: 'live-rpm' },
+      ],
+    });
     repo = mkdtempSync(join(tmpdir(), 'patchward-live-repo-'));
     for (const file of ['windows.yaml', 'rings.yaml', 'security-policy.yaml']) copyFileSync(join('policies', file), join(repo, file));
     copyFileSync('scripts/demo/baseline.yaml', join(repo, 'baseline.yaml'));

@@ -22,11 +22,17 @@ describe('inventory of ten sandbox hosts', { timeout: 600_000 }, () => {
   let list: HostInventoryList;
   let elapsedMs = 0;
   const releases: (() => Promise<void>)[] = [];
-  const item = (name: string): HostInventory => list.items.find((candidate) => candidate.host === name) ?? assert.fail(`no item for ${name}`);
+  const item = (name: string): HostInventory =>
+    list.items.find((candidate) => candidate.host === name) ?? assert.fail(`no item for ${name}`);
 
   before(async () => {
     await ensureSandboxImage({ quiet: true });
-    fleet = await startHosts({ groups: [{ count: 6, flavour: 'apt', namePrefix: 'inv-apt' }, { count: 4, flavour: 'rpm', namePrefix: 'inv-rpm' }] });
+    fleet = await startHosts({
+      groups: [
+        { count: 6, flavour: 'apt', namePrefix: 'inv-apt' },
+        { count: 4, flavour: 'rpm', namePrefix: 'inv-rpm' },
+      ],
+    });
     pinnedBefore = fleet.hosts;
     const doc = buildFleet(pinnedBefore, fleet.clientKeyPath, { user: 'patchward' });
     const jumped = doc.spec.hosts.find((host) => host.name === 'inv-rpm-01');
@@ -58,7 +64,10 @@ describe('inventory of ten sandbox hosts', { timeout: 600_000 }, () => {
 
   it('produces one schema-valid snapshot per host, in fleet order, within the deadline', () => {
     assert.deepEqual(inventorySchemaErrors(list), []);
-    assert.deepEqual(list.items.map((entry) => entry.host), pinnedBefore.map((host) => host.name));
+    assert.deepEqual(
+      list.items.map((entry) => entry.host),
+      pinnedBefore.map((host) => host.name),
+    );
     assert.ok(elapsedMs < HOST_TIMEOUT_MS + 5000, `took ${elapsedMs} ms`);
     assert.deepEqual(Object.fromEntries(list.items.map((entry) => [entry.host, entry.status])), {
       'inv-apt-01': 'ok',
@@ -77,7 +86,11 @@ describe('inventory of ten sandbox hosts', { timeout: 600_000 }, () => {
   for (const name of ['inv-apt-01', 'inv-apt-05']) {
     it(`${name}: packages match dpkg-query on the host`, async () => {
       const truth = await fleet.exec(name, ['dpkg-query', '-W', '-f=${Package} ${Version} ${Architecture} ${db:Status-Abbrev}\n']);
-      const expected = truth.stdout.split('\n').filter((line) => / .[^nc]. ?$/.test(line)).map((line) => line.split(' ').slice(0, 3).join(' ')).sort();
+      const expected = truth.stdout
+        .split('\n')
+        .filter((line) => / .[^nc]. ?$/.test(line))
+        .map((line) => line.split(' ').slice(0, 3).join(' '))
+        .sort();
       const entry = item(name);
       assert.equal(entry.os?.release, 'debian-12');
       assert.equal(entry.packageManager, 'apt');
@@ -88,7 +101,10 @@ describe('inventory of ten sandbox hosts', { timeout: 600_000 }, () => {
   for (const name of ['inv-rpm-01', 'inv-rpm-02']) {
     it(`${name}: packages match rpm -qa on the host${name === 'inv-rpm-01' ? ' (reached through jump host inv-apt-01)' : ''}`, async () => {
       const truth = await fleet.exec(name, ['rpm', '-qa', '--qf', '%{NAME} %|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE} %{ARCH}\n']);
-      const expected = truth.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('gpg-pubkey ')).sort();
+      const expected = truth.stdout
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('gpg-pubkey '))
+        .sort();
       const entry = item(name);
       assert.equal(entry.os?.release, 'rocky-9');
       assert.equal(entry.packageManager, 'dnf');
@@ -117,9 +133,15 @@ describe('inventory of ten sandbox hosts', { timeout: 600_000 }, () => {
   it('broken package databases are reported with the problem, not hidden', () => {
     const halfConfigured = item('inv-apt-05').packageDb;
     assert.equal(halfConfigured?.healthy, false);
-    assert.ok(halfConfigured?.problems.some((problem) => problem.kind === 'half-configured' && problem.package === 'pw-broken'), JSON.stringify(halfConfigured));
+    assert.ok(
+      halfConfigured?.problems.some((problem) => problem.kind === 'half-configured' && problem.package === 'pw-broken'),
+      JSON.stringify(halfConfigured),
+    );
     const locked = item('inv-apt-06').packageDb;
-    assert.deepEqual(locked?.problems.map((problem) => problem.kind), ['lock-held', 'lock-held']);
+    assert.deepEqual(
+      locked?.problems.map((problem) => problem.kind),
+      ['lock-held', 'lock-held'],
+    );
     const rpmdb = item('inv-rpm-04').packageDb;
     assert.equal(rpmdb?.healthy, false);
     assert.equal(rpmdb?.problems[0]?.kind, 'rpmdb-error');

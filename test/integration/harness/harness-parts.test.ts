@@ -34,8 +34,16 @@ describe('sandbox harness parts', () => {
       hostKeyPublic: `ssh-ed25519 AAAA${i}`,
     }));
     const asRoot = buildFleet(hosts, '/run/key');
-    assert.deepEqual(asRoot.spec.hosts.map((h) => h.labels?.['ring']), ['canary', 'early', 'early', 'broad', 'broad']);
-    assert.deepEqual(asRoot.spec.hosts[0]?.ssh, { user: 'root', keyRef: { file: '/run/key' }, hostKeys: ['ssh-ed25519 AAAA0'], sudo: false });
+    assert.deepEqual(
+      asRoot.spec.hosts.map((h) => h.labels?.['ring']),
+      ['canary', 'early', 'early', 'broad', 'broad'],
+    );
+    assert.deepEqual(asRoot.spec.hosts[0]?.ssh, {
+      user: 'root',
+      keyRef: { file: '/run/key' },
+      hostKeys: ['ssh-ed25519 AAAA0'],
+      sudo: false,
+    });
     const asUser = buildFleet(hosts, '/run/key', { user: 'patchward', name: 'demo', labels: () => ({ env: 'test' }) });
     assert.equal(asUser.metadata.name, 'demo');
     assert.ok(asUser.spec.hosts.every((h) => h.ssh?.sudo === true && h.labels?.['env'] === 'test'));

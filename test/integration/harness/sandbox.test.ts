@@ -24,9 +24,15 @@ function requireRoot(): void {
   assert.ok(isRoot, 'sandbox host tests need root: run the suite as root (CI does)');
 }
 
-function ssh(fleet: SandboxFleet, host: string, command: string, options: { user?: 'root' | 'patchward'; timeoutMs?: number; knownHosts?: string } = {}): Promise<CommandResult> {
+function ssh(
+  fleet: SandboxFleet,
+  host: string,
+  command: string,
+  options: { user?: 'root' | 'patchward'; timeoutMs?: number; knownHosts?: string } = {},
+): Promise<CommandResult> {
   const args = fleet.sshArgs(host, options.user ?? 'root');
-  if (options.knownHosts !== undefined) args.splice(args.indexOf(`UserKnownHostsFile=${fleet.knownHostsPath}`), 1, `UserKnownHostsFile=${options.knownHosts}`);
+  if (options.knownHosts !== undefined)
+    args.splice(args.indexOf(`UserKnownHostsFile=${fleet.knownHostsPath}`), 1, `UserKnownHostsFile=${options.knownHosts}`);
   return runCommand('ssh', [...args, command], { timeoutMs: options.timeoutMs ?? 15_000 });
 }
 
@@ -58,7 +64,12 @@ describe('sandbox hosts', { timeout: 120_000 }, () => {
   before(async () => {
     requireRoot();
     await ensureSandboxImage();
-    fleet = await startHosts({ groups: [{ count: 3, flavour: 'apt' }, { count: 1, flavour: 'rpm' }] });
+    fleet = await startHosts({
+      groups: [
+        { count: 3, flavour: 'apt' },
+        { count: 1, flavour: 'rpm' },
+      ],
+    });
   });
 
   after(async () => {
@@ -100,7 +111,12 @@ describe('sandbox hosts', { timeout: 120_000 }, () => {
   });
 
   it('gives every host its own dpkg database: an upgrade on one leaves the others alone', async () => {
-    const up = await ssh(fleet, apt[0], 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q pw-libdemo=1.0-2 >/dev/null 2>&1; dpkg-query -W -f "\\${Version} \\${source:Package}" pw-libdemo', { timeoutMs: 60_000 });
+    const up = await ssh(
+      fleet,
+      apt[0],
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y -q pw-libdemo=1.0-2 >/dev/null 2>&1; dpkg-query -W -f "\\${Version} \\${source:Package}" pw-libdemo',
+      { timeoutMs: 60_000 },
+    );
     assert.equal(up.stdout, '1.0-2 pw-demo-src');
     assert.equal(await sh(fleet, apt[1], 'dpkg-query -W -f "\\${Version}" pw-libdemo'), '1.0-1');
     assert.equal(await sh(fleet, apt[2], 'dpkg-query -W -f "\\${Version}" pw-libdemo'), '1.0-1');
@@ -162,9 +178,17 @@ describe('sandbox hosts', { timeout: 120_000 }, () => {
     fleet.writeFleetYaml(join(dir, 'fleet.yaml'), { user: 'patchward' });
     const run = await runCliCaptured(['validate', dir]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    const doc = parse(readFileSync(join(dir, 'fleet.yaml'), 'utf8')) as { spec: { hosts: { name: string; labels: Record<string, string>; ssh: { user: string; sudo: boolean; hostKeys: string[] } }[] } };
-    assert.deepEqual(doc.spec.hosts.map((h) => h.ssh.hostKeys), fleet.hosts.map((h) => [h.hostKeyPublic]));
-    assert.deepEqual(doc.spec.hosts.map((h) => h.labels['os']), ['debian-12', 'debian-12', 'debian-12', 'rocky-9']);
+    const doc = parse(readFileSync(join(dir, 'fleet.yaml'), 'utf8')) as {
+      spec: { hosts: { name: string; labels: Record<string, string>; ssh: { user: string; sudo: boolean; hostKeys: string[] } }[] };
+    };
+    assert.deepEqual(
+      doc.spec.hosts.map((h) => h.ssh.hostKeys),
+      fleet.hosts.map((h) => [h.hostKeyPublic]),
+    );
+    assert.deepEqual(
+      doc.spec.hosts.map((h) => h.labels['os']),
+      ['debian-12', 'debian-12', 'debian-12', 'rocky-9'],
+    );
     assert.ok(doc.spec.hosts.every((h) => h.ssh.user === 'patchward' && h.ssh.sudo));
   });
 
@@ -175,7 +199,10 @@ describe('sandbox hosts', { timeout: 120_000 }, () => {
     await fleet.stop();
     assert.deepEqual(mountsUnder(runDir), []);
     assert.deepEqual(processesRootedUnder(runDir), []);
-    assert.deepEqual(pids.filter((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')), []);
+    assert.deepEqual(
+      pids.filter((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')),
+      [],
+    );
     assert.equal(existsSync(runDir), false);
   });
 });
@@ -186,19 +213,32 @@ describe('sandbox hosts after a crash', { timeout: 60_000 }, () => {
     const parent = mkdtempSync(join(tmpdir(), 'patchward-sandbox-crash-'));
     const runDir = join(parent, 'fleet');
     const module = new URL('../../harness/sandbox.js', import.meta.url).href;
-    const owner = spawn(process.execPath, ['--input-type=module', '-e', `
+    const owner = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       const { startHosts } = await import(${JSON.stringify(module)});
       await startHosts({ count: 2, flavour: 'apt', runDir: ${JSON.stringify(runDir)} });
       console.log('up');
-      setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve, reject) => {
       owner.stdout.on('data', (chunk: Buffer) => (chunk.toString().includes('up') ? resolve() : undefined));
       owner.once('exit', (code) => reject(new Error(`owner exited ${code}`)));
     });
-    const stale = readdirSync(join(runDir, 'hosts')).map((name) => Number(readFileSync(join(runDir, 'hosts', name, 'init.pid'), 'utf8').split(' ')[0]));
+    const stale = readdirSync(join(runDir, 'hosts')).map((name) =>
+      Number(readFileSync(join(runDir, 'hosts', name, 'init.pid'), 'utf8').split(' ')[0]),
+    );
     owner.kill('SIGKILL');
     await new Promise((resolve) => owner.once('exit', resolve));
-    assert.ok(stale.every((pid) => existsSync(`/proc/${pid}`)), 'hosts outlive a killed owner');
+    assert.ok(
+      stale.every((pid) => existsSync(`/proc/${pid}`)),
+      'hosts outlive a killed owner',
+    );
     mkdirSync(join(runDir, 'leftover'));
     const bind = await runCommand('mount', ['--bind', join(runDir, 'hosts'), join(runDir, 'leftover')]);
     assert.equal(bind.code, 0, bind.stderr);
@@ -209,10 +249,19 @@ describe('sandbox hosts after a crash', { timeout: 60_000 }, () => {
       assert.deepEqual(mountsUnder(runDir), []);
       for (const host of fleet.hosts) assert.equal((await ssh(fleet, host.name, 'true')).code, 0);
       fleet.writeFleetYaml(join(parent, 'fleet.yaml'));
-      const doc = parse(readFileSync(join(parent, 'fleet.yaml'), 'utf8')) as { kind: string; spec: { hosts: { port: number; ssh: { hostKeys: string[] } }[] } };
+      const doc = parse(readFileSync(join(parent, 'fleet.yaml'), 'utf8')) as {
+        kind: string;
+        spec: { hosts: { port: number; ssh: { hostKeys: string[] } }[] };
+      };
       assert.equal(doc.kind, 'Fleet');
-      assert.deepEqual(doc.spec.hosts.map((h) => h.port), fleet.hosts.map((h) => h.port));
-      assert.deepEqual(doc.spec.hosts.map((h) => h.ssh.hostKeys[0]), fleet.hosts.map((h) => h.hostKeyPublic));
+      assert.deepEqual(
+        doc.spec.hosts.map((h) => h.port),
+        fleet.hosts.map((h) => h.port),
+      );
+      assert.deepEqual(
+        doc.spec.hosts.map((h) => h.ssh.hostKeys[0]),
+        fleet.hosts.map((h) => h.hostKeyPublic),
+      );
     } finally {
       await fleet.stop();
       rmSync(parent, { recursive: true, force: true });

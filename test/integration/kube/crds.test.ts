@@ -41,7 +41,11 @@ interface Crd {
   readonly spec: {
     readonly group: string;
     readonly names: { readonly kind: string; readonly plural: string };
-    readonly versions: readonly { readonly name: string; readonly served: boolean; readonly additionalPrinterColumns?: readonly PrinterColumn[] }[];
+    readonly versions: readonly {
+      readonly name: string;
+      readonly served: boolean;
+      readonly additionalPrinterColumns?: readonly PrinterColumn[];
+    }[];
   };
 }
 
@@ -67,7 +71,9 @@ function evaluate(object: unknown, jsonPath: string): unknown {
     if (current === undefined || current === null) return undefined;
     const filter = /^\[\?\(@\.(\w+)=="([^"]*)"\)\]$/.exec(step);
     if (filter !== null) {
-      current = Array.isArray(current) ? current.find((item: Record<string, unknown>) => item[filter[1] as string] === filter[2]) : undefined;
+      current = Array.isArray(current)
+        ? current.find((item: Record<string, unknown>) => item[filter[1] as string] === filter[2])
+        : undefined;
     } else {
       current = (current as Record<string, unknown>)[step];
     }
@@ -103,7 +109,6 @@ function parseTables(text: string): string[][][] {
       return [cut(header), ...rows.map(cut)];
     });
 }
-
 
 /** The stderr of a kubectl call that must fail (the server's message, without our own arguments). */
 async function kubectlFails(kube: KubeServer, args: readonly string[]): Promise<string> {
@@ -141,10 +146,7 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
       const names = crds.map((crd) => `crd/${crd.metadata.name}`);
       await k.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...names]);
       const served = await k.kubectl(['api-resources', '--api-group=patchward.io', '-o', 'name']);
-      assert.deepEqual(
-        served.stdout.trim().split('\n').sort(),
-        crds.map((crd) => `${crd.spec.names.plural}.${crd.spec.group}`).sort(),
-      );
+      assert.deepEqual(served.stdout.trim().split('\n').sort(), crds.map((crd) => `${crd.spec.names.plural}.${crd.spec.group}`).sort());
     }));
 
   test('every document of policies/ is accepted by the loader AND by the server with strict field validation, nothing pruned', () =>
@@ -155,7 +157,9 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
       const documents = readdirSync(POLICY_DIR)
         .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
         .sort()
-        .flatMap((file) => parseAllDocuments(readFileSync(join(POLICY_DIR, file), 'utf8')).map((doc) => doc.toJS() as Record<string, unknown>))
+        .flatMap((file) =>
+          parseAllDocuments(readFileSync(join(POLICY_DIR, file), 'utf8')).map((doc) => doc.toJS() as Record<string, unknown>),
+        )
         .filter((doc) => doc !== null);
       assert.ok(documents.length >= 5, `policies/ holds ${documents.length} documents`);
 
@@ -168,7 +172,9 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
         const kind = doc.kind as string;
         const name = (doc.metadata as { name: string }).name;
         const plural = crdOf(kind).spec.names.plural;
-        const stored = JSON.parse((await k.kubectl(['get', `${plural}.patchward.io/${name}`, '-n', namespace, '-o', 'json'])).stdout) as Record<string, unknown>;
+        const stored = JSON.parse(
+          (await k.kubectl(['get', `${plural}.patchward.io/${name}`, '-n', namespace, '-o', 'json'])).stdout,
+        ) as Record<string, unknown>;
         // The server may add defaults, but every field of the Git document must be stored as written.
         const lost = missingLeaves(doc.spec, stored.spec, 'spec');
         assert.deepEqual(lost, [], `${kind}/${name}: the server pruned or changed fields`);
@@ -177,7 +183,9 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
 
   test('status written through /status reads like a dashboard in kubectl get rings,managedhosts', () =>
     withLogs(async (k) => {
-      const rings = parseAllDocuments(readFileSync(join(POLICY_DIR, 'rings.yaml'), 'utf8')).map((doc) => doc.toJS() as { metadata: { name: string }; spec: { order: number } });
+      const rings = parseAllDocuments(readFileSync(join(POLICY_DIR, 'rings.yaml'), 'utf8')).map(
+        (doc) => doc.toJS() as { metadata: { name: string }; spec: { order: number } },
+      );
       const ring = rings.find((candidate) => candidate.spec.order === 0) ?? assert.fail('policies/rings.yaml has no ring with order 0');
       const ringName = ring.metadata.name;
       // Only the first ring gets a status in this test; the others of policies/ are in the namespace too.
@@ -190,7 +198,13 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
         apiVersion: 'patchward.io/v1alpha1',
         kind: 'ManagedHost',
         metadata: { name: hostName, namespace },
-        spec: { fleet: 'production', host: hostName, address: '10.20.0.11', ring: ringName, labels: { ring: ringName, role: 'web', os: 'debian-12' } },
+        spec: {
+          fleet: 'production',
+          host: hostName,
+          address: '10.20.0.11',
+          ring: ringName,
+          labels: { ring: ringName, role: 'web', os: 'debian-12' },
+        },
       };
       writeFileSync(hostFile, JSON.stringify(managedHost));
       await k.kubectl(['apply', '--validate=strict', '-f', hostFile]);
@@ -205,8 +219,22 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
           soakUntil: new Date(now.getTime() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
           lastAppliedRevision: 'b3c1f0e',
           conditions: [
-            { type: 'Ready', status: 'False', reason: 'Soaking', message: 'all 2 hosts patched; soaking until the next ring may start', lastTransitionTime: iso(60_000), observedGeneration: 1 },
-            { type: 'Reconciling', status: 'True', reason: 'Soaking', message: 'soak time running', lastTransitionTime: iso(60_000), observedGeneration: 1 },
+            {
+              type: 'Ready',
+              status: 'False',
+              reason: 'Soaking',
+              message: 'all 2 hosts patched; soaking until the next ring may start',
+              lastTransitionTime: iso(60_000),
+              observedGeneration: 1,
+            },
+            {
+              type: 'Reconciling',
+              status: 'True',
+              reason: 'Soaking',
+              message: 'soak time running',
+              lastTransitionTime: iso(60_000),
+              observedGeneration: 1,
+            },
           ],
         },
       };
@@ -219,11 +247,35 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
           missing: [{ advisory: 'DSA-5514-1', package: 'glibc', installedVersion: '2.36-9+deb12u1', minVersion: '2.36-9+deb12u3' }],
           rebootRequired: true,
           lastSeen: iso(300_000),
-          conditions: [{ type: 'Ready', status: 'True', reason: 'Inventoried', message: '1 approved fix missing', lastTransitionTime: iso(300_000), observedGeneration: 1 }],
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'Inventoried',
+              message: '1 approved fix missing',
+              lastTransitionTime: iso(300_000),
+              observedGeneration: 1,
+            },
+          ],
         },
       };
       const patchStatus = async (resource: string, body: object): Promise<Record<string, unknown>> =>
-        JSON.parse((await k.kubectl(['patch', resource, '-n', namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify(body), '-o', 'json'])).stdout) as Record<string, unknown>;
+        JSON.parse(
+          (
+            await k.kubectl([
+              'patch',
+              resource,
+              '-n',
+              namespace,
+              '--subresource=status',
+              '--type=merge',
+              '-p',
+              JSON.stringify(body),
+              '-o',
+              'json',
+            ])
+          ).stdout,
+        ) as Record<string, unknown>;
       const patchedRing = await patchStatus(`rings.patchward.io/${ringName}`, ringStatus);
       const patchedHost = await patchStatus(`managedhosts.patchward.io/${hostName}`, hostStatus);
       assert.deepEqual(patchedRing.status, ringStatus.status);
@@ -231,7 +283,16 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
       assert.equal((patchedRing.metadata as { generation: number }).generation, 1, 'a status patch must not bump the generation');
 
       // The status schema is enforced on /status too.
-      const refused = await kubectlFails(k, ['patch', `rings.patchward.io/${ringName}`, '-n', namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Exploded"}}']);
+      const refused = await kubectlFails(k, [
+        'patch',
+        `rings.patchward.io/${ringName}`,
+        '-n',
+        namespace,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        '{"status":{"phase":"Exploded"}}',
+      ]);
       assert.ok(namesPath(refused, 'status.phase'), refused);
 
       for (const wide of [false, true]) {
@@ -319,7 +380,9 @@ function missingLeaves(source: unknown, stored: unknown, path: string): string[]
   }
   if (source !== null && typeof source === 'object') {
     if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return [path];
-    return Object.entries(source).flatMap(([key, value]) => missingLeaves(value, (stored as Record<string, unknown>)[key], `${path}.${key}`));
+    return Object.entries(source).flatMap(([key, value]) =>
+      missingLeaves(value, (stored as Record<string, unknown>)[key], `${path}.${key}`),
+    );
   }
   return source === stored ? [] : [`${path}: ${JSON.stringify(source)} -> ${JSON.stringify(stored)}`];
 }

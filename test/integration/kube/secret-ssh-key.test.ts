@@ -34,7 +34,8 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
   const logLines: string[] = [];
   let list: HostInventoryList;
   let elapsedMs = 0;
-  const item = (name: string): HostInventory => list.items.find((candidate) => candidate.host === name) ?? assert.fail(`no inventory item for ${name}`);
+  const item = (name: string): HostInventory =>
+    list.items.find((candidate) => candidate.host === name) ?? assert.fail(`no inventory item for ${name}`);
 
   const report = (what: string): void => {
     failed = true;
@@ -55,7 +56,10 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
     try {
       const started = Date.now();
       await ensureSandboxImage({ quiet: true });
-      const [kubeStart, fleetStart] = await Promise.allSettled([startKube(), startHosts({ count: 1, flavour: 'apt', namePrefix: 'sec-apt' })]);
+      const [kubeStart, fleetStart] = await Promise.allSettled([
+        startKube(),
+        startHosts({ count: 1, flavour: 'apt', namePrefix: 'sec-apt' }),
+      ]);
       if (kubeStart.status === 'fulfilled') kube = kubeStart.value;
       if (fleetStart.status === 'fulfilled') fleet = fleetStart.value;
       if (kubeStart.status === 'rejected') throw kubeStart.reason;
@@ -137,10 +141,12 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
   it('inventories every fleet host, schema-valid, in fleet order, within the deadline', () =>
     withLogs(() => {
       assert.deepEqual(inventorySchemaErrors(list), []);
-      assert.deepEqual(
-        Object.fromEntries(list.items.map((entry) => [entry.host, entry.status])),
-        { 'sec-ok': 'ok', 'sec-default-ns': 'ok', 'sec-missing-key': 'refused', 'sec-missing-secret': 'refused' },
-      );
+      assert.deepEqual(Object.fromEntries(list.items.map((entry) => [entry.host, entry.status])), {
+        'sec-ok': 'ok',
+        'sec-default-ns': 'ok',
+        'sec-missing-key': 'refused',
+        'sec-missing-secret': 'refused',
+      });
       assert.ok(elapsedMs < HOST_TIMEOUT_MS, `took ${elapsedMs.toFixed(0)} ms`);
     }));
 
@@ -151,13 +157,20 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
         const [host] = fleet.hosts;
         assert.ok(host);
         const truth = await fleet.exec(host.name, ['dpkg-query', '-W', '-f=${Package} ${Version} ${Architecture} ${db:Status-Abbrev}\n']);
-        const expected = truth.stdout.split('\n').filter((line) => / ii ?$/.test(line)).map((line) => line.split(' ').slice(0, 3).join(' ')).sort();
+        const expected = truth.stdout
+          .split('\n')
+          .filter((line) => / ii ?$/.test(line))
+          .map((line) => line.split(' ').slice(0, 3).join(' '))
+          .sort();
         const entry = item(name);
         assert.equal(entry.os?.release, 'debian-12');
         assert.equal(entry.packageManager, 'apt');
         const packages = (entry.packages ?? []).map((pkg) => `${pkg.name} ${pkg.version} ${pkg.arch}`).sort();
         assert.ok(packages.length > 50, `only ${packages.length} packages`);
-        assert.ok(packages.some((line) => line.startsWith('pw-libdemo 1.0-1 ')), 'the sandbox test package pw-libdemo 1.0-1 is installed');
+        assert.ok(
+          packages.some((line) => line.startsWith('pw-libdemo 1.0-1 ')),
+          'the sandbox test package pw-libdemo 1.0-1 is installed',
+        );
         assert.deepEqual(packages, expected);
       }));
   }

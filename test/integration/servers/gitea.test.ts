@@ -25,7 +25,6 @@ interface CombinedStatus {
   statuses: { context: string; status: string; description: string; target_url: string }[];
 }
 
-
 describe('test server: gitea', () => {
   const scratch: string[] = [];
   const { withLogs } = useServer('servers', 'gitea', startGitea);

@@ -59,7 +59,6 @@ interface Widget {
   status?: { phase?: string; observedGeneration?: number };
 }
 
-
 /** Splits `kubectl get` table output into rows of cells (columns are separated by 2+ spaces). */
 function parseTable(text: string): string[][] {
   return text

@@ -15,7 +15,10 @@ describe('patchward assess', () => {
     const run = await runCliCaptured(['assess', ...JAMMY, ...UBUNTU, ...NOW]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^HOST\s+RELEASE\s+STATE/m);
-    assert.match(run.stdout, /^jammy-oci\s+ubuntu-22\.04\s+missing-unapproved-fixes\s+0\s+0\s+1\s+0\s+1\s+0\s+0\s+UBUNTU-CVE-2024-6119 \(medium\), USN-6409-1 \(unrated\)$/m);
+    assert.match(
+      run.stdout,
+      /^jammy-oci\s+ubuntu-22\.04\s+missing-unapproved-fixes\s+0\s+0\s+1\s+0\s+1\s+0\s+0\s+UBUNTU-CVE-2024-6119 \(medium\), USN-6409-1 \(unrated\)$/m,
+    );
     assert.match(run.stdout, /fleet: 1 hosts/);
   });
 
@@ -23,16 +26,52 @@ describe('patchward assess', () => {
     const run = await runCliCaptured(['assess', ...JAMMY, ...UBUNTU, '--output', 'csv', ...NOW]);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.split('\r\n');
-    assert.equal(lines[0], 'host,release,package,installed,fixed,advisory,cves,severity,known_exploited,approved,state,source,unfixed,held');
-    assert.equal(lines[2], 'jammy-oci,ubuntu-22.04,libc6,2.35-0ubuntu3.1,2.35-0ubuntu3.4,USN-6409-1,CVE-2023-4527 CVE-2023-4911,unrated,false,false,missing-unapproved-fixes,glibc,false,');
-    assert.equal(lines[3], 'jammy-oci,ubuntu-22.04,libssl3,3.0.2-0ubuntu1.6,3.0.2-0ubuntu1.18,UBUNTU-CVE-2024-6119,CVE-2024-6119,medium,false,false,missing-unapproved-fixes,openssl,false,');
+    assert.equal(
+      lines[0],
+      'host,release,package,installed,fixed,advisory,cves,severity,known_exploited,approved,state,source,unfixed,held',
+    );
+    assert.equal(
+      lines[2],
+      'jammy-oci,ubuntu-22.04,libc6,2.35-0ubuntu3.1,2.35-0ubuntu3.4,USN-6409-1,CVE-2023-4527 CVE-2023-4911,unrated,false,false,missing-unapproved-fixes,glibc,false,',
+    );
+    assert.equal(
+      lines[3],
+      'jammy-oci,ubuntu-22.04,libssl3,3.0.2-0ubuntu1.6,3.0.2-0ubuntu1.18,UBUNTU-CVE-2024-6119,CVE-2024-6119,medium,false,false,missing-unapproved-fixes,openssl,false,',
+    );
     assert.equal(lines.length, 5, 'header, 3 rows, final CRLF');
   });
 
   it('applies a baseline (approval by alias, hold) and the KEV catalogue; JSON for machines', async () => {
-    const run = await runCliCaptured(['assess', ...JAMMY, ...UBUNTU, '--advisories', `${F}advisories/debian`, '--kev', `${F}advisories/kev/known-exploited-sample.json`, '--baseline', `${F}advisories/baselines/glibc-approved.yaml`, '--output', 'json', ...NOW]);
+    const run = await runCliCaptured([
+      'assess',
+      ...JAMMY,
+      ...UBUNTU,
+      '--advisories',
+      `${F}advisories/debian`,
+      '--kev',
+      `${F}advisories/kev/known-exploited-sample.json`,
+      '--baseline',
+      `${F}advisories/baselines/glibc-approved.yaml`,
+      '--output',
+      'json',
+      ...NOW,
+    ]);
     assert.equal(run.code, 0, run.stderr);
-    const report = JSON.parse(run.stdout) as { kind: string; hosts: { state: string; findings: { package: string; approved: boolean; approvedMissing: boolean; heldReason?: string; knownExploited: boolean; severity?: string }[] }[]; knownExploitedRevision: string };
+    const report = JSON.parse(run.stdout) as {
+      kind: string;
+      hosts: {
+        state: string;
+        findings: {
+          package: string;
+          approved: boolean;
+          approvedMissing: boolean;
+          heldReason?: string;
+          knownExploited: boolean;
+          severity?: string;
+        }[];
+      }[];
+      knownExploitedRevision: string;
+    };
     assert.equal(report.kind, 'AssessmentReport');
     assert.equal(report.knownExploitedRevision, 'sample-2026.11.21');
     const [jammy] = report.hosts;

@@ -53,7 +53,10 @@ describe('patchward validate', () => {
         object: 'Fleet/prod',
       },
     ]);
-    const ok = JSON.parse((await runCliCaptured(['validate', '--output=json', 'policies'])).stdout) as { valid: boolean; documents: Record<string, number> };
+    const ok = JSON.parse((await runCliCaptured(['validate', '--output=json', 'policies'])).stdout) as {
+      valid: boolean;
+      documents: Record<string, number>;
+    };
     assert.equal(ok.valid, true);
     assert.deepEqual(ok.documents, { Fleet: 1, MaintenanceWindow: 2, Ring: 3, PatchPolicy: 1, PatchBaseline: 1 });
   });

@@ -90,7 +90,11 @@ describe('patchward vercmp', () => {
     for (const scheme of ['dpkg', 'rpm'] as const) {
       it(`agrees with the whole ${scheme}-pairs.tsv.gz fixture`, async () => {
         const text = gunzipSync(readFileSync(fixturePath(`${scheme}-pairs.tsv.gz`))).toString('utf8');
-        const expected = text.trimEnd().split('\n').slice(1).map((line) => line.split('\t')[2]);
+        const expected = text
+          .trimEnd()
+          .split('\n')
+          .slice(1)
+          .map((line) => line.split('\t')[2]);
         const run = await runCliCaptured(['vercmp', '--scheme', scheme, '--batch'], { stdin: text });
         assert.equal(run.code, 0, run.stderr);
         const got = run.stdout.trimEnd().split('\n');

@@ -7,14 +7,24 @@ import { dpkgKernelReleases, parseAptSimulate, parseDpkgQuery } from './dpkg-par
 import { keepStrings } from '../string-pool.js';
 
 /** Turns the apt/dpkg sections of the facts invocation into facts. Pure. */
-export function interpretAptSections(sections: ReadonlyMap<string, Section>, stderr: string, runningKernel: string, wantPending: boolean, intern: (value: string) => string = keepStrings): FamilyFacts {
+export function interpretAptSections(
+  sections: ReadonlyMap<string, Section>,
+  stderr: string,
+  runningKernel: string,
+  wantPending: boolean,
+  intern: (value: string) => string = keepStrings,
+): FamilyFacts {
   const warnings: string[] = [];
   const problems: PackageDbProblem[] = [];
   const listing = sections.get('packages');
   const parsed = parseDpkgQuery(listing?.body ?? '', intern);
   problems.push(...parsed.problems);
   if (listing?.rc !== '0') {
-    problems.push({ kind: 'other', path: '/var/lib/dpkg/status', detail: `dpkg-query failed (exit ${listing?.rc ?? 'none'}): ${firstLines(stderr)}` });
+    problems.push({
+      kind: 'other',
+      path: '/var/lib/dpkg/status',
+      detail: `dpkg-query failed (exit ${listing?.rc ?? 'none'}): ${firstLines(stderr)}`,
+    });
   }
   if (parsed.malformedLines > 0) warnings.push(`${parsed.malformedLines} unreadable dpkg-query lines`);
   for (const path of (sections.get('locks')?.body ?? '').split('\n').filter((line) => line !== '')) {

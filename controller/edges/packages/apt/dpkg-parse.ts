@@ -36,8 +36,14 @@ export function parseDpkgQuery(text: string, intern: (value: string) => string =
     }
     const status = abbrev[1] ?? '';
     const problem = STATUS_PROBLEMS[status];
-    if (problem !== undefined) problems.push({ kind: problem.kind, package: name, detail: `${name} ${version} is ${problem.words} (dpkg status '${abbrev.trimEnd()}')` });
-    if (abbrev[2] === 'R') problems.push({ kind: 'other', package: name, detail: `${name} needs reinstallation (dpkg status '${abbrev.trimEnd()}')` });
+    if (problem !== undefined)
+      problems.push({
+        kind: problem.kind,
+        package: name,
+        detail: `${name} ${version} is ${problem.words} (dpkg status '${abbrev.trimEnd()}')`,
+      });
+    if (abbrev[2] === 'R')
+      problems.push({ kind: 'other', package: name, detail: `${name} needs reinstallation (dpkg status '${abbrev.trimEnd()}')` });
     if (status === 'n' || status === 'c' || version === '') continue;
     packages.push({
       name: intern(name),

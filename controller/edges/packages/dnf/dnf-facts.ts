@@ -7,14 +7,24 @@ import { parseDnfCheckUpdate, parseRpmQa, rpmKernelReleases } from './rpm-parse.
 import { keepStrings } from '../string-pool.js';
 
 /** Turns the dnf/rpm sections of the facts invocation into facts. Pure. */
-export function interpretDnfSections(sections: ReadonlyMap<string, Section>, stderr: string, runningKernel: string, wantPending: boolean, intern: (value: string) => string = keepStrings): FamilyFacts {
+export function interpretDnfSections(
+  sections: ReadonlyMap<string, Section>,
+  stderr: string,
+  runningKernel: string,
+  wantPending: boolean,
+  intern: (value: string) => string = keepStrings,
+): FamilyFacts {
   const warnings: string[] = [];
   const problems: PackageDbProblem[] = [];
   const listing = sections.get('packages');
   const parsed = parseRpmQa(listing?.body ?? '', intern);
   const rpmErrors = stderr.split('\n').filter((line) => /^error:|rpmdb|BDB\d+|sqlite/i.test(line));
   if (listing?.rc !== '0' || rpmErrors.length > 0) {
-    problems.push({ kind: 'rpmdb-error', path: '/var/lib/rpm', detail: `rpm -qa exit ${listing?.rc ?? 'none'}: ${firstLines(rpmErrors.join('\n') || stderr)}` });
+    problems.push({
+      kind: 'rpmdb-error',
+      path: '/var/lib/rpm',
+      detail: `rpm -qa exit ${listing?.rc ?? 'none'}: ${firstLines(rpmErrors.join('\n') || stderr)}`,
+    });
   }
   if (parsed.malformedLines > 0) warnings.push(`${parsed.malformedLines} unreadable rpm -qa lines`);
   for (const path of (sections.get('locks')?.body ?? '').split('\n').filter((line) => line !== '')) {
@@ -32,7 +42,8 @@ export function interpretDnfSections(sections: ReadonlyMap<string, Section>, std
     const pending = sections.get('pending');
     if (pending?.rc === '0') pendingUpgrades = [];
     else if (pending?.rc === '100') pendingUpgrades = parseDnfCheckUpdate(pending.body);
-    else warnings.push(`dnf check-update failed (exit ${pending?.rc ?? 'none'}; no metadata cache? try --refresh); pending upgrades unknown`);
+    else
+      warnings.push(`dnf check-update failed (exit ${pending?.rc ?? 'none'}; no metadata cache? try --refresh); pending upgrades unknown`);
   }
   const refresh = sections.get('refresh');
   if (refresh !== undefined && refresh.rc !== '0') warnings.push(`dnf makecache failed (exit ${refresh.rc ?? 'none'})`);

@@ -19,7 +19,12 @@ export class FileSecretReader implements SecretReader {
   async read(ref: KeyRef): Promise<Buffer> {
     if ('secretRef' in ref) {
       if (this.#secrets === undefined) {
-        throw new ExternalError('kube', TRANSPORT_ERROR_CODES.keyUnavailable, `key ${ref.secretRef.name}/${ref.secretRef.key} is in a Kubernetes Secret, but no cluster is configured`, { context: { secret: ref.secretRef.name } });
+        throw new ExternalError(
+          'kube',
+          TRANSPORT_ERROR_CODES.keyUnavailable,
+          `key ${ref.secretRef.name}/${ref.secretRef.key} is in a Kubernetes Secret, but no cluster is configured`,
+          { context: { secret: ref.secretRef.name } },
+        );
       }
       return this.#secrets.read(ref);
     }
@@ -27,7 +32,10 @@ export class FileSecretReader implements SecretReader {
     try {
       return await readFile(path);
     } catch (cause) {
-      throw new ExternalError('filesystem', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot read SSH key file ${path}`, { cause, context: { path } });
+      throw new ExternalError('filesystem', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot read SSH key file ${path}`, {
+        cause,
+        context: { path },
+      });
     }
   }
 }

@@ -19,7 +19,11 @@ export class KubeSecretReader implements SecretReader {
 
   async read(ref: KeyRef): Promise<Buffer> {
     if (!('secretRef' in ref)) {
-      throw new ExternalError('kube', TRANSPORT_ERROR_CODES.keyUnavailable, `KubeSecretReader reads secretRef keys only, not file ${ref.file}`);
+      throw new ExternalError(
+        'kube',
+        TRANSPORT_ERROR_CODES.keyUnavailable,
+        `KubeSecretReader reads secretRef keys only, not file ${ref.file}`,
+      );
     }
     const { name, key } = ref.secretRef;
     const namespace = ref.secretRef.namespace ?? this.#defaultNamespace;

@@ -60,7 +60,10 @@ export interface Verification {
  * A strict verifier for ssh2's `hostVerifier` (raw key blob, no hashing): accepts only a pinned key
  * (byte equality); with no pins, accepts any key only when `trustOnFirstUse` is set, marking it.
  */
-export function createHostVerifier(pinned: readonly HostKey[], trustOnFirstUse: boolean): { verify: (key: Buffer) => boolean; state: Verification } {
+export function createHostVerifier(
+  pinned: readonly HostKey[],
+  trustOnFirstUse: boolean,
+): { verify: (key: Buffer) => boolean; state: Verification } {
   const state: Verification = { rejected: false, trustedOnFirstUse: false };
   const verify = (key: Buffer): boolean => {
     const type = keyTypeOfBlob(key) ?? 'unknown';

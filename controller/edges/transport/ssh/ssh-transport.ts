@@ -33,9 +33,17 @@ export class SshTransport implements Transport {
     const release = await this.#limit?.acquire();
     try {
       const result = await this.#runWithReconnect(command, options);
-      this.#logger.debug({ program: argv[0], exitCode: result.exitCode, durationMs: Math.round(result.durationMs) }, 'ssh command finished');
+      this.#logger.debug(
+        { program: argv[0], exitCode: result.exitCode, durationMs: Math.round(result.durationMs) },
+        'ssh command finished',
+      );
       if (options.sudo === true && isSudoPasswordPrompt(result.exitCode, result.stderr)) {
-        throw new ExternalError('ssh', CODES.sudoRequiresPassword, `sudo -n on ${this.host} requires a password for ${this.#target.user}; allow the command with NOPASSWD`, { context: { host: this.host, user: this.#target.user, program: argv[0] } });
+        throw new ExternalError(
+          'ssh',
+          CODES.sudoRequiresPassword,
+          `sudo -n on ${this.host} requires a password for ${this.#target.user}; allow the command with NOPASSWD`,
+          { context: { host: this.host, user: this.#target.user, program: argv[0] } },
+        );
       }
       return result;
     } finally {
@@ -55,7 +63,10 @@ export class SshTransport implements Transport {
           continue;
         }
         if (error instanceof NotStarted) {
-          throw new ExternalError('ssh', CODES.connectionLost, `cannot start a command on ${this.host}: connection lost`, { cause: error.cause, context: { host: this.host } });
+          throw new ExternalError('ssh', CODES.connectionLost, `cannot start a command on ${this.host}: connection lost`, {
+            cause: error.cause,
+            context: { host: this.host },
+          });
         }
         throw error;
       }
@@ -98,7 +109,14 @@ function execOn(ssh: NodeSSH, command: string, options: RunOptions, target: SshT
         timedOut = true;
         sendKill(channel);
         channel.close();
-        reject(new ExternalError('ssh', CODES.commandTimeout, `command on ${target.name} timed out after ${options.timeoutMs} ms and was killed`, { context }));
+        reject(
+          new ExternalError(
+            'ssh',
+            CODES.commandTimeout,
+            `command on ${target.name} timed out after ${options.timeoutMs} ms and was killed`,
+            { context },
+          ),
+        );
       }, options.timeoutMs);
       channel.on('data', (chunk: Buffer) => out.push(chunk));
       channel.stderr.on('data', (chunk: Buffer) => errOut.push(chunk));
@@ -110,7 +128,9 @@ function execOn(ssh: NodeSSH, command: string, options: RunOptions, target: SshT
         clearTimeout(timer);
         if (timedOut) return;
         if (exitCode === null && signal === undefined) {
-          reject(new ExternalError('ssh', CODES.connectionLost, `connection to ${target.name} closed before the command finished`, { context }));
+          reject(
+            new ExternalError('ssh', CODES.connectionLost, `connection to ${target.name} closed before the command finished`, { context }),
+          );
           return;
         }
         const result: CommandResult = {

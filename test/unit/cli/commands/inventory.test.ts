@@ -47,9 +47,18 @@ describe('patchward inventory', () => {
   it('prints a HostInventoryList as JSON, exits 1 when a host was refused, reports TOFU keys', async () => {
     const run = await runCliCaptured(['inventory', '--fleet', 'fleet.yaml', '--output', 'json', '--concurrency', '2'], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
-    const list = JSON.parse(run.stdout) as { items: { host: string; status: string; os?: { release: string }; labels?: Record<string, string> }[] };
+    const list = JSON.parse(run.stdout) as {
+      items: { host: string; status: string; os?: { release: string }; labels?: Record<string, string> }[];
+    };
     assert.deepEqual(inventorySchemaErrors(list), []);
-    assert.deepEqual(list.items.map((item) => [item.host, item.status]), [['r1', 'ok'], ['r2', 'refused'], ['r3', 'ok']]);
+    assert.deepEqual(
+      list.items.map((item) => [item.host, item.status]),
+      [
+        ['r1', 'ok'],
+        ['r2', 'refused'],
+        ['r3', 'ok'],
+      ],
+    );
     assert.equal(list.items[0]?.os?.release, 'rocky-9');
     assert.deepEqual(list.items[0]?.labels, { ring: 'canary' });
     const pinLine = `  hostKeys: ["${server.hostKeyLine}"]`;
@@ -68,7 +77,14 @@ describe('patchward inventory', () => {
     const run = await runCliCaptured(['inventory', '-f', '.', '--output', 'json'], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
     const list = JSON.parse(run.stdout) as { items: { host: string; status: string }[] };
-    assert.deepEqual(list.items.map((item) => [item.host, item.status]), [['r1', 'ok'], ['r2', 'refused'], ['r3', 'ok']]);
+    assert.deepEqual(
+      list.items.map((item) => [item.host, item.status]),
+      [
+        ['r1', 'ok'],
+        ['r2', 'refused'],
+        ['r3', 'ok'],
+      ],
+    );
   });
 
   it('refuses bad usage with exit 2', async () => {
@@ -80,7 +96,20 @@ describe('patchward inventory', () => {
 
   it('refuses a --fleet file that fails the Fleet schema, naming file, line, column and field, and contacts no host', async () => {
     const file = join(dir, 'bad-fleet.yaml');
-    writeFileSync(file, ['apiVersion: patchward.io/v1alpha1', 'kind: Fleet', 'metadata: { name: bad }', 'spec:', '  hosts:', '    - name: a', '      address: 127.0.0.1', '      port: "22"', ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'apiVersion: patchward.io/v1alpha1',
+        'kind: Fleet',
+        'metadata: { name: bad }',
+        'spec:',
+        '  hosts:',
+        '    - name: a',
+        '      address: 127.0.0.1',
+        '      port: "22"',
+        '',
+      ].join('\n'),
+    );
     const run = await runCliCaptured(['inventory', '--fleet', file]);
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');

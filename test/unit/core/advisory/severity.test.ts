@@ -35,11 +35,35 @@ describe('cvssBaseScore', () => {
 
 describe('severity scale', () => {
   it('maps scores on the FIRST qualitative bands', () => {
-    assert.deepEqual([0, 0.1, 3.9, 4, 6.9, 7, 8.9, 9, 10].map(severityOfScore), ['none', 'low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical']);
+    assert.deepEqual([0, 0.1, 3.9, 4, 6.9, 7, 8.9, 9, 10].map(severityOfScore), [
+      'none',
+      'low',
+      'low',
+      'medium',
+      'medium',
+      'high',
+      'high',
+      'critical',
+      'critical',
+    ]);
   });
   it('maps distribution words', () => {
-    assert.deepEqual(['negligible', 'low', 'medium', 'high', 'critical', 'untriaged'].map(severityOfUbuntuPriority), ['none', 'low', 'medium', 'high', 'critical', undefined]);
-    assert.deepEqual(['unimportant', 'low**', 'medium', 'high', 'not yet assigned', 'end-of-life'].map(severityOfDebianUrgency), ['none', 'low', 'medium', 'high', undefined, undefined]);
+    assert.deepEqual(['negligible', 'low', 'medium', 'high', 'critical', 'untriaged'].map(severityOfUbuntuPriority), [
+      'none',
+      'low',
+      'medium',
+      'high',
+      'critical',
+      undefined,
+    ]);
+    assert.deepEqual(['unimportant', 'low**', 'medium', 'high', 'not yet assigned', 'end-of-life'].map(severityOfDebianUrgency), [
+      'none',
+      'low',
+      'medium',
+      'high',
+      undefined,
+      undefined,
+    ]);
     assert.deepEqual(
       ['Critical: kernel', 'Important: openssl security update', 'Moderate: x', 'Low: y', 'qatzip bug fix'].map(severityOfVendorImpact),
       ['critical', 'high', 'medium', 'low', undefined],

@@ -11,7 +11,6 @@ import type { FleetAssessment, MissingFix } from '../../../../controller/core/as
 import type { HostInventoryList } from '../../../../controller/core/inventory/host-inventory.js';
 import { FIXTURES, loadBundledAdvisories } from '../../../helpers/bundled-advisories.js';
 
-
 describe('hand-checked assessments of the fixture hosts', () => {
   let index: AdvisoryIndex;
   let result: FleetAssessment;
@@ -57,15 +56,27 @@ describe('hand-checked assessments of the fixture hosts', () => {
     assert.ok(systemd.some((f) => f.advisory === 'x_PWD-DEB-systemd-252.38-1_deb12u1' && f.fixedVersion === '252.38-1~deb12u1'));
     // bsdutils has its own epoch (1:2.38.1-5+deb12u2); it is compared by its source version 2.38.1-5+deb12u2.
     const bsdutils = findings('bookworm-docker').find((f) => f.package === 'bsdutils');
-    assert.deepEqual([bsdutils?.source, bsdutils?.comparedVersion, bsdutils?.fixedVersion], ['util-linux', '2.38.1-5+deb12u2', '2.38.1-5+deb12u3']);
+    assert.deepEqual(
+      [bsdutils?.source, bsdutils?.comparedVersion, bsdutils?.fixedVersion],
+      ['util-linux', '2.38.1-5+deb12u2', '2.38.1-5+deb12u3'],
+    );
   });
 
   it('AlmaLinux 9: openssl-libs 1:3.0.1-41.el9_0 misses 11 of the 12 openssl advisories (ALSA-2022:6224 fixed exactly that build)', () => {
     const openssl = findings('alma9-cloud').filter((f) => f.package === 'openssl-libs');
-    assert.deepEqual(
-      openssl.map((f) => f.advisory).sort(),
-      ['ALSA-2022:7288', 'ALSA-2023:2523', 'ALSA-2023:3722', 'ALSA-2024:2447', 'ALSA-2024:6783', 'ALSA-2025:1330', 'ALSA-2025:21255', 'ALSA-2026:1473', 'ALSA-2026:19218', 'ALSA-2026:22312', 'ALSA-2026:25239'],
-    );
+    assert.deepEqual(openssl.map((f) => f.advisory).sort(), [
+      'ALSA-2022:7288',
+      'ALSA-2023:2523',
+      'ALSA-2023:3722',
+      'ALSA-2024:2447',
+      'ALSA-2024:6783',
+      'ALSA-2025:1330',
+      'ALSA-2025:21255',
+      'ALSA-2026:1473',
+      'ALSA-2026:19218',
+      'ALSA-2026:22312',
+      'ALSA-2026:25239',
+    ]);
     const first = openssl.find((f) => f.advisory === 'ALSA-2022:7288');
     assert.deepEqual([first?.fixedVersion, first?.severity, first?.cves], ['1:3.0.1-43.el9_0', 'high', ['CVE-2022-3602', 'CVE-2022-3786']]);
     assert.equal(openssl.find((f) => f.advisory === 'ALSA-2023:2523')?.severity, 'low');

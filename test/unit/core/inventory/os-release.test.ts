@@ -23,14 +23,32 @@ describe('parseOsRelease', () => {
 
   it('fills family, pretty name and codename', () => {
     const parsed = parseOsRelease('PRETTY_NAME="Ubuntu 24.04 LTS"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID="24.04"\nVERSION_CODENAME=noble');
-    assert.deepEqual(parsed, { ok: true, value: { id: 'ubuntu', versionId: '24.04', family: 'debian', release: 'ubuntu-24.04', prettyName: 'Ubuntu 24.04 LTS', codename: 'noble' } });
+    assert.deepEqual(parsed, {
+      ok: true,
+      value: {
+        id: 'ubuntu',
+        versionId: '24.04',
+        family: 'debian',
+        release: 'ubuntu-24.04',
+        prettyName: 'Ubuntu 24.04 LTS',
+        codename: 'noble',
+      },
+    });
   });
 });
 
 describe('compareKernelReleases', () => {
-  const ordered = ['5.14.0-362.8.1.el9_3.x86_64', '5.14.0-427.13.1.el9_4.x86_64', '6.1.0-9-amd64', '6.1.0-18-amd64', '6.1.0-18-amd64-rt', '6.10.0-1-amd64'];
+  const ordered = [
+    '5.14.0-362.8.1.el9_3.x86_64',
+    '5.14.0-427.13.1.el9_4.x86_64',
+    '6.1.0-9-amd64',
+    '6.1.0-18-amd64',
+    '6.1.0-18-amd64-rt',
+    '6.10.0-1-amd64',
+  ];
   it('orders numerically by segment', () => {
-    for (let i = 0; i + 1 < ordered.length; i++) assert.equal(compareKernelReleases(ordered[i] ?? '', ordered[i + 1] ?? ''), -1, `${ordered[i]} < ${ordered[i + 1]}`);
+    for (let i = 0; i + 1 < ordered.length; i++)
+      assert.equal(compareKernelReleases(ordered[i] ?? '', ordered[i + 1] ?? ''), -1, `${ordered[i]} < ${ordered[i + 1]}`);
     assert.equal(compareKernelReleases('6.1.0-18-amd64', '6.1.0-18-amd64'), 0);
     assert.equal(newestKernelRelease([...ordered].reverse()), '6.10.0-1-amd64');
     assert.equal(newestKernelRelease([]), undefined);

@@ -23,14 +23,17 @@ function structuralProblems(schema: Schema, path: string, problems: string[]): v
   if (typeof schema['type'] !== 'string' && !intOrString && !preserve) problems.push(`${path}: no type`);
   if (intOrString && schema['type'] !== undefined) problems.push(`${path}: int-or-string must not have a type`);
   if (schema['additionalProperties'] === false) problems.push(`${path}: additionalProperties: false is not allowed`);
-  if (schema['properties'] !== undefined && schema['additionalProperties'] !== undefined) problems.push(`${path}: properties and additionalProperties together`);
+  if (schema['properties'] !== undefined && schema['additionalProperties'] !== undefined)
+    problems.push(`${path}: properties and additionalProperties together`);
   for (const junctor of ['anyOf', 'oneOf', 'allOf'] as const) {
     const branches = schema[junctor];
     if (branches === undefined) continue;
-    const isIntOrStringPattern = intOrString && junctor === 'anyOf' && JSON.stringify(branches) === JSON.stringify([{ type: 'integer' }, { type: 'string' }]);
+    const isIntOrStringPattern =
+      intOrString && junctor === 'anyOf' && JSON.stringify(branches) === JSON.stringify([{ type: 'integer' }, { type: 'string' }]);
     for (const branch of branches as Schema[]) {
       for (const forbidden of ['type', 'description', 'default', 'properties', 'items', 'additionalProperties']) {
-        if (branch[forbidden] !== undefined && !isIntOrStringPattern) problems.push(`${path}.${junctor}: ${forbidden} inside a logical junctor`);
+        if (branch[forbidden] !== undefined && !isIntOrStringPattern)
+          problems.push(`${path}.${junctor}: ${forbidden} inside a logical junctor`);
       }
     }
   }
@@ -49,16 +52,21 @@ function structuralProblems(schema: Schema, path: string, problems: string[]): v
     structuralProblems(items, `${path}[]`, problems);
     if (schema['x-kubernetes-list-type'] === 'map') {
       for (const key of (schema['x-kubernetes-list-map-keys'] ?? []) as string[]) {
-        if (!((items['required'] ?? []) as string[]).includes(key)) problems.push(`${path}: list-map key ${key} is not required in the items`);
+        if (!((items['required'] ?? []) as string[]).includes(key))
+          problems.push(`${path}: list-map key ${key} is not required in the items`);
       }
     }
   }
-  if (typeof schema['additionalProperties'] === 'object') structuralProblems(schema['additionalProperties'] as Schema, `${path}{}`, problems);
+  if (typeof schema['additionalProperties'] === 'object')
+    structuralProblems(schema['additionalProperties'] as Schema, `${path}{}`, problems);
 }
 
 /** Follows a printer-column JSONPath through the schema; returns the schema at its end. */
 function resolveJsonPath(root: Schema, jsonPath: string): Schema | 'free' | undefined {
-  const segments = jsonPath.replace(/\[\?\(.*?\)\]|\[\*\]|\[[0-9]+\]/g, '[]').split('.').filter((segment) => segment !== '');
+  const segments = jsonPath
+    .replace(/\[\?\(.*?\)\]|\[\*\]|\[[0-9]+\]/g, '[]')
+    .split('.')
+    .filter((segment) => segment !== '');
   let node: Schema | undefined = root;
   for (const raw of segments) {
     const isArray = raw.endsWith('[]');
@@ -97,7 +105,8 @@ describe('CRDs in crds/', () => {
       it('has the status subresource and a kstatus status (observedGeneration, conditions as a map by type, revisions)', () => {
         assert.deepEqual(get(version, 'subresources', 'status'), {});
         const status = get(schema, 'properties', 'status', 'properties') as Schema;
-        for (const field of ['observedGeneration', 'conditions', 'lastAppliedRevision', 'lastAttemptedRevision']) assert.ok(status[field] !== undefined, field);
+        for (const field of ['observedGeneration', 'conditions', 'lastAppliedRevision', 'lastAttemptedRevision'])
+          assert.ok(status[field] !== undefined, field);
         assert.equal(get(status, 'conditions', 'x-kubernetes-list-type'), 'map');
         const condition = get(status, 'conditions', 'items') as Schema;
         assert.deepEqual(condition['required'], ['type', 'status', 'lastTransitionTime', 'reason', 'message']);
@@ -119,7 +128,10 @@ describe('CRDs in crds/', () => {
           if (target === 'free') continue;
           const type = target['x-kubernetes-int-or-string'] === true ? 'string' : String(target['type']);
           const expected = column.type === 'date' ? 'string' : column.type;
-          assert.ok(type === expected || (column.type === 'string' && target['x-kubernetes-int-or-string'] === true), `${column.name}: column ${column.type}, field ${type}`);
+          assert.ok(
+            type === expected || (column.type === 'string' && target['x-kubernetes-int-or-string'] === true),
+            `${column.name}: column ${column.type}, field ${type}`,
+          );
           if (column.type === 'date') assert.equal(target['format'], 'date-time', `${column.name}: a date column needs a date-time field`);
         }
       });

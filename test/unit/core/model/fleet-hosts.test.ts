@@ -8,10 +8,20 @@ const fleet: Fleet = {
   kind: 'Fleet',
   metadata: { name: 'prod' },
   spec: {
-    defaults: { port: 2200, labels: { env: 'prod', ring: 'broad' }, ssh: { user: 'patchward', keyRef: { file: '/k' }, hostKeys: ['ssh-ed25519 AAAA'], sudo: true } },
+    defaults: {
+      port: 2200,
+      labels: { env: 'prod', ring: 'broad' },
+      ssh: { user: 'patchward', keyRef: { file: '/k' }, hostKeys: ['ssh-ed25519 AAAA'], sudo: true },
+    },
     hosts: [
       { name: 'a', address: '10.0.0.1' },
-      { name: 'b', address: '10.0.0.2', port: 22, labels: { ring: 'canary' }, ssh: { user: 'root', hostKeys: [], trustOnFirstUse: true, sudo: false, jumpHost: 'a' } },
+      {
+        name: 'b',
+        address: '10.0.0.2',
+        port: 22,
+        labels: { ring: 'canary' },
+        ssh: { user: 'root', hostKeys: [], trustOnFirstUse: true, sudo: false, jumpHost: 'a' },
+      },
     ],
   },
 };
@@ -25,12 +35,30 @@ describe('resolveFleetHosts', () => {
       address: '10.0.0.1',
       port: 2200,
       labels: { env: 'prod', ring: 'broad' },
-      ssh: { user: 'patchward', keyRef: { file: '/k' }, hostKeys: ['ssh-ed25519 AAAA'], trustOnFirstUse: false, jumpHost: undefined, sudo: true, connectTimeoutSeconds: 15, commandTimeoutSeconds: 1800 },
+      ssh: {
+        user: 'patchward',
+        keyRef: { file: '/k' },
+        hostKeys: ['ssh-ed25519 AAAA'],
+        trustOnFirstUse: false,
+        jumpHost: undefined,
+        sudo: true,
+        connectTimeoutSeconds: 15,
+        commandTimeoutSeconds: 1800,
+      },
       index: 0,
     });
     assert.equal(b?.port, 22);
     assert.deepEqual(b?.labels, { env: 'prod', ring: 'canary' });
-    assert.deepEqual(b?.ssh, { user: 'root', keyRef: { file: '/k' }, hostKeys: [], trustOnFirstUse: true, jumpHost: 'a', sudo: false, connectTimeoutSeconds: 15, commandTimeoutSeconds: 1800 });
+    assert.deepEqual(b?.ssh, {
+      user: 'root',
+      keyRef: { file: '/k' },
+      hostKeys: [],
+      trustOnFirstUse: true,
+      jumpHost: 'a',
+      sudo: false,
+      connectTimeoutSeconds: 15,
+      commandTimeoutSeconds: 1800,
+    });
   });
 
   it('defaults the port to 22 without fleet defaults', () => {

@@ -18,7 +18,11 @@ describe('matchesSelector', () => {
     ['NotIn on an absent label', { matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, true],
     ['Exists', { matchExpressions: [{ key: 'role', operator: 'Exists' }] }, true],
     ['DoesNotExist', { matchExpressions: [{ key: 'role', operator: 'DoesNotExist' }] }, false],
-    ['both parts must hold', { matchLabels: { ring: 'canary' }, matchExpressions: [{ key: 'role', operator: 'In', values: ['db'] }] }, false],
+    [
+      'both parts must hold',
+      { matchLabels: { ring: 'canary' }, matchExpressions: [{ key: 'role', operator: 'In', values: ['db'] }] },
+      false,
+    ],
     ['inherited keys are not labels', { matchExpressions: [{ key: 'toString', operator: 'Exists' }] }, false],
   ];
   for (const [name, selector, expected] of table) {

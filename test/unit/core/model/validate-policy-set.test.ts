@@ -43,7 +43,8 @@ describe('createPolicyValidator (pure: files and clock in, result out)', () => {
   });
 
   it('judges "never fires" and "expired" against the clock it is given', () => {
-    const text = 'apiVersion: patchward.io/v1alpha1\nkind: MaintenanceWindow\nmetadata: { name: w }\nspec:\n  timeZone: UTC\n  schedules:\n    - rrule: "FREQ=DAILY;BYHOUR=1;BYMINUTE=0;UNTIL=20270101T000000Z"\n      duration: 1h\n';
+    const text =
+      'apiVersion: patchward.io/v1alpha1\nkind: MaintenanceWindow\nmetadata: { name: w }\nspec:\n  timeZone: UTC\n  schedules:\n    - rrule: "FREQ=DAILY;BYHOUR=1;BYMINUTE=0;UNTIL=20270101T000000Z"\n      duration: 1h\n';
     assert.equal(validator.validate([{ path: 'w.yaml', text }], { now: NOW }).ok, true);
     const later = validator.validate([{ path: 'w.yaml', text }], { now: new Date('2027-06-01T00:00:00Z') });
     assert.ok(!later.ok);
@@ -51,12 +52,16 @@ describe('createPolicyValidator (pure: files and clock in, result out)', () => {
   });
 
   it('keeps source locations of every loaded document', () => {
-    const text = 'apiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata: { name: b }\nspec: {}\n---\napiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata: { name: c }\nspec: {}\n';
+    const text =
+      'apiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata: { name: b }\nspec: {}\n---\napiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata: { name: c }\nspec: {}\n';
     const result = validator.validate([{ path: 'b.yaml', text }], { now: NOW });
     assert.ok(result.ok);
-    assert.deepEqual(result.value.patchBaselines.map((entry) => entry.source), [
-      { file: 'b.yaml', line: 1, column: 1 },
-      { file: 'b.yaml', line: 6, column: 1 },
-    ]);
+    assert.deepEqual(
+      result.value.patchBaselines.map((entry) => entry.source),
+      [
+        { file: 'b.yaml', line: 1, column: 1 },
+        { file: 'b.yaml', line: 6, column: 1 },
+      ],
+    );
   });
 });

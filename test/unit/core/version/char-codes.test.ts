@@ -47,6 +47,7 @@ describe('charClass', () => {
     assert.equal(charClass(':'.charCodeAt(0)), CLASS_DPKG_UPSTREAM);
     assert.equal(charClass('^'.charCodeAt(0)), CLASS_RPM_EVR);
     assert.equal(charClass('_'.charCodeAt(0)), CLASS_RPM_EVR);
-    for (const other of [' ', '\n', '\0', ';', '$', '/', '%', '\u00e9', '\uff11']) assert.equal(charClass(other.charCodeAt(0)), 0, JSON.stringify(other));
+    for (const other of [' ', '\n', '\0', ';', '$', '/', '%', '\u00e9', '\uff11'])
+      assert.equal(charClass(other.charCodeAt(0)), 0, JSON.stringify(other));
   });
 });

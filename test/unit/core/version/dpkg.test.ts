@@ -53,7 +53,11 @@ describe('dpkg compare', () => {
   }
 
   it('throws a StalledError with code InvalidVersion and context on invalid input', () => {
-    for (const [a, b] of [['x1.0', '1.0'], ['1.0', 'x1.0'], ['1.0 ', '1.0 ']] as const) {
+    for (const [a, b] of [
+      ['x1.0', '1.0'],
+      ['1.0', 'x1.0'],
+      ['1.0 ', '1.0 '],
+    ] as const) {
       assert.throws(
         () => compare(a, b),
         (error: unknown) =>

@@ -22,7 +22,11 @@ describe('version schemes agree with the real tools on every ground-truth pair',
         const got = scheme.compare(a, b);
         if (got !== cmp) mismatches.push(`line ${line}: compare(${a}, ${b}) = ${got}, ${id} says ${cmp}`);
       }
-      assert.deepEqual(invalid.slice(0, 10), [], `${invalid.length} of ${pairs.length} pairs hold a version we call invalid; first ones listed`);
+      assert.deepEqual(
+        invalid.slice(0, 10),
+        [],
+        `${invalid.length} of ${pairs.length} pairs hold a version we call invalid; first ones listed`,
+      );
       assert.deepEqual(mismatches.slice(0, 10), [], `${mismatches.length} of ${pairs.length} pairs disagree; first ones listed`);
     });
   }

@@ -17,11 +17,17 @@ describe('version order properties over real versions and their mutations', () =
       const triple = fc.oneof(relatedTripleArbitrary(id, pool), fc.tuple(version, version, version));
 
       it('generated versions are valid', () => {
-        fc.assert(fc.property(version, (v) => scheme.isValidVersion(v)), { numRuns: RUNS });
+        fc.assert(
+          fc.property(version, (v) => scheme.isValidVersion(v)),
+          { numRuns: RUNS },
+        );
       });
 
       it('reflexivity: cmp(a, a) = 0', () => {
-        fc.assert(fc.property(version, (a) => scheme.compare(a, a) === 0), { numRuns: RUNS });
+        fc.assert(
+          fc.property(version, (a) => scheme.compare(a, a) === 0),
+          { numRuns: RUNS },
+        );
       });
 
       it('antisymmetry: cmp(a, b) = -cmp(b, a)', () => {

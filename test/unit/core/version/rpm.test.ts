@@ -64,7 +64,11 @@ describe('rpm compare (rpm 4.18 rpm.vercmp; expectations checked with rpm 4.18.0
   }
 
   it('throws a StalledError with code InvalidVersion and context on invalid input', () => {
-    for (const [a, b] of [['1.0 -1', '1.0'], ['1.0', '-1.0'], ['$(id)', '$(id)']] as const) {
+    for (const [a, b] of [
+      ['1.0 -1', '1.0'],
+      ['1.0', '-1.0'],
+      ['$(id)', '$(id)'],
+    ] as const) {
       assert.throws(
         () => compare(a, b),
         (error: unknown) =>
@@ -127,7 +131,18 @@ describe('rpm isValidVersion', () => {
 });
 
 describe('rpm isValidPackageName', () => {
-  for (const name of ['bash', 'openssl-libs', 'NetworkManager', 'perl-IO-Socket-SSL', 'libstdc++', 'python3.11', '_x', '+x', 'a', 'ruby_2.7']) {
+  for (const name of [
+    'bash',
+    'openssl-libs',
+    'NetworkManager',
+    'perl-IO-Socket-SSL',
+    'libstdc++',
+    'python3.11',
+    '_x',
+    '+x',
+    'a',
+    'ruby_2.7',
+  ]) {
     it(`accepts ${name}`, () => assert.equal(isValidPackageName(name), true));
   }
   for (const name of ['', '-bash', '.bash', 'bash.x86_64 ', 'bash:x', 'bash/x', 'bash~1', 'x'.repeat(256)]) {

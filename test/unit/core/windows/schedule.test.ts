@@ -9,12 +9,17 @@ function compiled(schedule: WindowSchedule, timeZone: string, cutoff?: string): 
   return result.value;
 }
 
-const starts = (schedule: CompiledSchedule, from: string, count: number): string[] => nextOccurrences(schedule, new Date(from), count).map((occurrence) => occurrence.start.toISOString());
+const starts = (schedule: CompiledSchedule, from: string, count: number): string[] =>
+  nextOccurrences(schedule, new Date(from), count).map((occurrence) => occurrence.start.toISOString());
 
 describe('schedules', () => {
   it('cron 2#2 is the second Tuesday, in the zone, across a DST change', () => {
     const schedule = compiled({ cron: '0 22 * * 2#2', duration: '4h' }, 'Europe/Berlin');
-    assert.deepEqual(starts(schedule, '2027-02-01T00:00:00Z', 3), ['2027-02-09T21:00:00.000Z', '2027-03-09T21:00:00.000Z', '2027-04-13T20:00:00.000Z']);
+    assert.deepEqual(starts(schedule, '2027-02-01T00:00:00Z', 3), [
+      '2027-02-09T21:00:00.000Z',
+      '2027-03-09T21:00:00.000Z',
+      '2027-04-13T20:00:00.000Z',
+    ]);
   });
 
   it('an RRULE and the equivalent cron give the same starts', () => {
@@ -31,7 +36,11 @@ describe('schedules', () => {
   });
 
   it('refuses unknown zones, six-field cron and sub-daily RRULEs', () => {
-    assert.deepEqual(compileSchedule({ cron: '0 2 * * *', duration: '1h' }, { timeZone: 'Europe/Berlim' }), { ok: false, field: 'timeZone', message: 'unknown time zone "Europe/Berlim"' });
+    assert.deepEqual(compileSchedule({ cron: '0 2 * * *', duration: '1h' }, { timeZone: 'Europe/Berlim' }), {
+      ok: false,
+      field: 'timeZone',
+      message: 'unknown time zone "Europe/Berlim"',
+    });
     assert.equal(compileSchedule({ cron: '0 0 2 * * *', duration: '1h' }, { timeZone: 'UTC' }).ok, false);
     assert.equal(compileSchedule({ rrule: 'FREQ=HOURLY;BYHOUR=1;BYMINUTE=0', duration: '1h' }, { timeZone: 'UTC' }).ok, false);
   });
@@ -66,7 +75,10 @@ describe('isWindowOpen', () => {
   for (const [name, at, expected] of table) {
     it(name, () => {
       const state = isWindowOpen(window, new Date(at));
-      assert.deepEqual({ open: state.open, canStart: state.canStart, ...(state.blackout === undefined ? {} : { blackout: state.blackout }) }, expected);
+      assert.deepEqual(
+        { open: state.open, canStart: state.canStart, ...(state.blackout === undefined ? {} : { blackout: state.blackout }) },
+        expected,
+      );
     });
   }
 });

@@ -11,7 +11,13 @@ import { isPatchwardError } from '../../../../controller/errors.js';
 import { storedZip } from './zip-writer.js';
 
 const record = (fixed: string) =>
-  JSON.stringify({ id: 'DSA-1', modified: '2025-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'Debian:12', name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }] });
+  JSON.stringify({
+    id: 'DSA-1',
+    modified: '2025-01-01T00:00:00Z',
+    affected: [
+      { package: { ecosystem: 'Debian:12', name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] },
+    ],
+  });
 
 /** A real HTTP server on 127.0.0.1 that serves a zip with an ETag and honours If-None-Match. */
 class FeedServer {
@@ -29,7 +35,9 @@ class FeedServer {
       response.writeHead(304).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/zip', etag: this.etag, 'last-modified': 'Thu, 20 Nov 2026 10:00:00 GMT' }).end(this.body);
+    response
+      .writeHead(200, { 'content-type': 'application/zip', etag: this.etag, 'last-modified': 'Thu, 20 Nov 2026 10:00:00 GMT' })
+      .end(this.body);
   });
 
   async start(): Promise<string> {
@@ -66,7 +74,10 @@ describe('OsvHttpSource against a local HTTP server', () => {
   });
 
   it('takes a changed feed (new ETag) and replaces the cache', async () => {
-    server.body = storedZip({ 'DSA-1.json': record('3.0.15-1~deb12u1'), 'DSA-2.json': record('3.0.16-1~deb12u1').replace('DSA-1', 'DSA-2') });
+    server.body = storedZip({
+      'DSA-1.json': record('3.0.15-1~deb12u1'),
+      'DSA-2.json': record('3.0.16-1~deb12u1').replace('DSA-1', 'DSA-2'),
+    });
     server.etag = '"v2"';
     const batch = await new OsvHttpSource({ url, cacheDir, logger }).load();
     assert.deepEqual([batch.records.length, batch.revision], [2, '"v2"']);
@@ -84,7 +95,10 @@ describe('OsvHttpSource against a local HTTP server', () => {
     const stale = await new OsvHttpSource({ url, cacheDir, logger, timeoutMs: 2000 }).load();
     assert.deepEqual([stale.records.length, stale.stale], [2, true]);
     const empty = await mkdtemp(path.join(tmpdir(), 'patchward-http-empty-'));
-    await assert.rejects(new OsvHttpSource({ url, cacheDir: empty, logger, timeoutMs: 2000 }).load(), (error: unknown) => isPatchwardError(error) && error.kind === 'External' && error.code === 'AdvisoryFeedUnreachable');
+    await assert.rejects(
+      new OsvHttpSource({ url, cacheDir: empty, logger, timeoutMs: 2000 }).load(),
+      (error: unknown) => isPatchwardError(error) && error.kind === 'External' && error.code === 'AdvisoryFeedUnreachable',
+    );
     await rm(empty, { recursive: true, force: true });
   });
 

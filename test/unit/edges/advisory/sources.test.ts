@@ -17,12 +17,21 @@ import { storedZip } from './zip-writer.js';
 const FIXTURES = new URL('../../../../../test/fixtures/', import.meta.url).pathname;
 
 const good = (id: string, fixed: string, name = 'openssl') =>
-  JSON.stringify({ id, modified: '2025-01-01T00:00:00Z', upstream: ['CVE-2024-6119'], affected: [{ package: { ecosystem: 'Debian:12', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }] });
+  JSON.stringify({
+    id,
+    modified: '2025-01-01T00:00:00Z',
+    upstream: ['CVE-2024-6119'],
+    affected: [{ package: { ecosystem: 'Debian:12', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
+  });
 
 const BAD = {
   'broken.json': '{ "id": "X-1", ',
   'no-modified.json': JSON.stringify({ id: 'X-2', affected: [] }),
-  'wrong-types.json': JSON.stringify({ id: 'X-3', modified: '2025-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'Debian:12' }, ranges: 'all' }] }),
+  'wrong-types.json': JSON.stringify({
+    id: 'X-3',
+    modified: '2025-01-01T00:00:00Z',
+    affected: [{ package: { ecosystem: 'Debian:12' }, ranges: 'all' }],
+  }),
   'bad-version.json': good('X-4', '3.0.13 -1;reboot'),
   'bad-name.json': good('X-5', '3.0.13-1', '../../etc/passwd'),
 };
@@ -33,7 +42,12 @@ function capture(): { logger: Logger; lines: () => Record<string, unknown>[] } {
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
   return {
     logger: pino({ level: 'debug' }, stream),
-    lines: () => Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      Buffer.concat(chunks)
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
@@ -61,7 +75,7 @@ describe('OSV directory and zip sources', () => {
 
   it('reads a zip archive the same way, and its revision is the archive hash', async () => {
     const zipPath = path.join(dir, 'feed.zip');
-    await writeFile(zipPath, storedZip({ 'debian/DSA-1.json': good('DSA-1', '3.0.13-1~deb12u1'), 'debian/': '', 'LICENSE': 'MIT', ...BAD }));
+    await writeFile(zipPath, storedZip({ 'debian/DSA-1.json': good('DSA-1', '3.0.13-1~deb12u1'), 'debian/': '', LICENSE: 'MIT', ...BAD }));
     const batch = await new OsvZipSource(zipPath).load();
     assert.deepEqual(batch.records.map((record) => record.id).sort(), ['DSA-1', 'X-4', 'X-5']);
     assert.equal(batch.skipped.length, 3);
@@ -86,7 +100,10 @@ describe('OSV directory and zip sources', () => {
       'X-5 invalid-package-name',
       'undefined invalid-json',
     ]);
-    assert.deepEqual(loaded.index.lookup('debian-12', 'openssl').map((entry) => entry.advisory.id), ['DSA-1']);
+    assert.deepEqual(
+      loaded.index.lookup('debian-12', 'openssl').map((entry) => entry.advisory.id),
+      ['DSA-1'],
+    );
     assert.equal(loaded.index.lookup('debian-12', '../../etc/passwd').length, 0);
   });
 
@@ -111,9 +128,21 @@ describe('known-exploited catalogue (CISA KEV format)', () => {
 
   it('skips entries without a CVE id and refuses documents of another shape', () => {
     const { logger, lines } = capture();
-    const catalogue = parseKevCatalogue(JSON.stringify({ vulnerabilities: [{ cveID: 'CVE-2024-1086', dateAdded: '2024-05-30' }, { cveID: 'not-a-cve', dateAdded: 'x' }] }), 'kev.json', logger);
+    const catalogue = parseKevCatalogue(
+      JSON.stringify({
+        vulnerabilities: [
+          { cveID: 'CVE-2024-1086', dateAdded: '2024-05-30' },
+          { cveID: 'not-a-cve', dateAdded: 'x' },
+        ],
+      }),
+      'kev.json',
+      logger,
+    );
     assert.deepEqual([...catalogue.entries.keys()], ['CVE-2024-1086']);
     assert.equal(lines()[0]?.['advisory'], 'not-a-cve');
-    assert.throws(() => parseKevCatalogue('{"vulns": []}', 'kev.json', logger), (error: unknown) => isPatchwardError(error) && error.code === 'KevCatalogueInvalid');
+    assert.throws(
+      () => parseKevCatalogue('{"vulns": []}', 'kev.json', logger),
+      (error: unknown) => isPatchwardError(error) && error.code === 'KevCatalogueInvalid',
+    );
   });
 });

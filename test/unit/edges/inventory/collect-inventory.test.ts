@@ -30,25 +30,49 @@ describe('collectInventory', () => {
     const never = new Promise<void>((resolve) => (release = resolve));
     const transports = new Map([
       ['ok', new FakeTransport('ok', [{ argv: isFacts, sudo: true, reply: { stdout: DEB_OUTPUT } }])],
-      ['keychanged', new FakeTransport('keychanged', [{ argv: isFacts, reply: new ExternalError('ssh', 'HostKeyMismatch', 'HOST KEY MISMATCH: expected SHA256:a, seen SHA256:b') }])],
+      [
+        'keychanged',
+        new FakeTransport('keychanged', [
+          { argv: isFacts, reply: new ExternalError('ssh', 'HostKeyMismatch', 'HOST KEY MISMATCH: expected SHA256:a, seen SHA256:b') },
+        ]),
+      ],
       ['down', new FakeTransport('down', [{ argv: isFacts, reply: new ExternalError('ssh', 'ConnectionRefused', 'refused') }])],
       ['slow', new FakeTransport('slow', [{ argv: isFacts, gate: never, reply: { stdout: DEB_OUTPUT } }])],
       ['weird', new FakeTransport('weird', [{ argv: isFacts, reply: { stdout: 'garbage' } }])],
     ]);
     const hosts = [host('ok', true), host('keychanged'), host('down'), host('slow'), host('weird')];
-    const list = await collectInventory(hosts, (h) => transports.get(h.name) ?? assert.fail(h.name), { concurrency: 2, hostTimeoutMs: 150, pendingUpgrades: false, refresh: false, logger, now: () => NOW });
+    const list = await collectInventory(hosts, (h) => transports.get(h.name) ?? assert.fail(h.name), {
+      concurrency: 2,
+      hostTimeoutMs: 150,
+      pendingUpgrades: false,
+      refresh: false,
+      logger,
+      now: () => NOW,
+    });
     release();
     for (const transport of transports.values()) {
       transport.assertDone();
       assert.equal(transport.closed, 1, `${transport.host} closed once`);
     }
-    assert.deepEqual(list.items.map((item) => [item.host, item.status]), [['ok', 'ok'], ['keychanged', 'refused'], ['down', 'unreachable'], ['slow', 'timeout'], ['weird', 'error']]);
+    assert.deepEqual(
+      list.items.map((item) => [item.host, item.status]),
+      [
+        ['ok', 'ok'],
+        ['keychanged', 'refused'],
+        ['down', 'unreachable'],
+        ['slow', 'timeout'],
+        ['weird', 'error'],
+      ],
+    );
     assert.deepEqual(inventorySchemaErrors(list), []);
     const [ok, keychanged] = list.items;
     assert.equal(ok?.collectedAt, '2025-03-01T10:00:00.000Z');
     assert.equal(ok?.os?.release, 'debian-12');
     assert.equal(ok?.packages?.length, 2);
-    assert.deepEqual(ok?.packageDb?.problems.map((problem) => problem.kind), ['half-configured']);
+    assert.deepEqual(
+      ok?.packageDb?.problems.map((problem) => problem.kind),
+      ['half-configured'],
+    );
     assert.match(keychanged?.reason ?? '', /SHA256:a.*SHA256:b/);
     const table = formatInventoryTable(list);
     assert.match(table, /^ok +ok +debian-12 +2 +no +half-configured/m);
@@ -59,17 +83,21 @@ describe('collectInventory', () => {
     let active = 0;
     let peak = 0;
     const hosts = Array.from({ length: 7 }, (_, index) => host(`h${index}`));
-    const list = await collectInventory(hosts, (h) => ({
-      host: h.name,
-      run: async () => {
-        active++;
-        peak = Math.max(peak, active);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        active--;
-        return { exitCode: 0, stdout: DEB_OUTPUT, stderr: '', durationMs: 10 };
-      },
-      close: async () => undefined,
-    }), { concurrency: 3, hostTimeoutMs: 1000, pendingUpgrades: false, refresh: false, logger, now: () => NOW });
+    const list = await collectInventory(
+      hosts,
+      (h) => ({
+        host: h.name,
+        run: async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          active--;
+          return { exitCode: 0, stdout: DEB_OUTPUT, stderr: '', durationMs: 10 };
+        },
+        close: async () => undefined,
+      }),
+      { concurrency: 3, hostTimeoutMs: 1000, pendingUpgrades: false, refresh: false, logger, now: () => NOW },
+    );
     assert.equal(peak, 3);
     assert.equal(list.items.length, 7);
   });
@@ -93,13 +121,22 @@ describe('sshTargetsOf', () => {
       },
     } as unknown as Fleet;
     const { targets, problems } = sshTargetsOf(resolveFleetHosts(fleet));
-    assert.deepEqual(targets.map((target) => [target.name, target.jumpHost?.name]), [['bastion', undefined], ['db1', 'bastion']]);
+    assert.deepEqual(
+      targets.map((target) => [target.name, target.jumpHost?.name]),
+      [
+        ['bastion', undefined],
+        ['db1', 'bastion'],
+      ],
+    );
     const db1 = targets[1];
     assert.deepEqual(db1?.key, { secretRef: { name: 's', key: 'k' } });
     assert.equal(db1?.port, 2222);
     assert.equal(db1?.connectTimeoutMs, 5000);
     assert.equal(db1?.sudo, true);
-    assert.deepEqual(problems.map((problem) => problem.host), ['lost', 'a', 'b']);
+    assert.deepEqual(
+      problems.map((problem) => problem.host),
+      ['lost', 'a', 'b'],
+    );
     assert.match(problems[1]?.reason ?? '', /cycle/);
   });
 });

@@ -39,22 +39,27 @@ describe('facts script', () => {
 
 describe('collectHostFacts with a fake transport', () => {
   it('apt: packages, reboot-required file with packages, lock held, pending upgrades', async () => {
-    const transport = new FakeTransport('deb1', [{
-      argv: isFacts('', '1', '0'),
-      sudo: true,
-      reply: {
-        stdout: factsOutput({
-          'os-release': [DEBIAN, '0'],
-          uname: ['6.1.0-9-amd64\nx86_64', '0'],
-          pm: ['apt', '0'],
-          arch: ['amd64', '0'],
-          packages: ['bash\t5.2.15-2+b2\tamd64\tii \tbash\t5.2.15-2\nlinux-image-6.1.0-18-amd64\t6.1.76-1\tamd64\tii \tlinux-signed-amd64\t6.1.76+1\nlibx\t1\tamd64\tiF \tx\t1', '0'],
-          reboot: ['required\nlinux-image-6.1.0-18-amd64', '0'],
-          locks: ['/var/lib/dpkg/lock-frontend', '0'],
-          pending: ['Inst bash [5.2.15-2+b2] (5.2.15-2+b8 Debian:12 [amd64])', '0'],
-        }),
+    const transport = new FakeTransport('deb1', [
+      {
+        argv: isFacts('', '1', '0'),
+        sudo: true,
+        reply: {
+          stdout: factsOutput({
+            'os-release': [DEBIAN, '0'],
+            uname: ['6.1.0-9-amd64\nx86_64', '0'],
+            pm: ['apt', '0'],
+            arch: ['amd64', '0'],
+            packages: [
+              'bash\t5.2.15-2+b2\tamd64\tii \tbash\t5.2.15-2\nlinux-image-6.1.0-18-amd64\t6.1.76-1\tamd64\tii \tlinux-signed-amd64\t6.1.76+1\nlibx\t1\tamd64\tiF \tx\t1',
+              '0',
+            ],
+            reboot: ['required\nlinux-image-6.1.0-18-amd64', '0'],
+            locks: ['/var/lib/dpkg/lock-frontend', '0'],
+            pending: ['Inst bash [5.2.15-2+b2] (5.2.15-2+b8 Debian:12 [amd64])', '0'],
+          }),
+        },
       },
-    }]);
+    ]);
     const facts = await collectHostFacts(transport, { ...OPTIONS, pendingUpgrades: true, sudo: true });
     transport.assertDone();
     assert.equal(facts.os.release, 'debian-12');
@@ -62,32 +67,42 @@ describe('collectHostFacts with a fake transport', () => {
     assert.deepEqual(facts.reboot.reasons, ['reboot-required file', 'newer kernel installed (6.1.0-18-amd64, running 6.1.0-9-amd64)']);
     assert.deepEqual(facts.reboot.packages, ['linux-image-6.1.0-18-amd64']);
     assert.equal(facts.packageDb.healthy, false);
-    assert.deepEqual(facts.packageDb.problems.map((p) => p.kind), ['half-configured', 'lock-held']);
-    assert.deepEqual(facts.pendingUpgrades, [{ name: 'bash', installedVersion: '5.2.15-2+b2', candidateVersion: '5.2.15-2+b8', arch: 'amd64' }]);
+    assert.deepEqual(
+      facts.packageDb.problems.map((p) => p.kind),
+      ['half-configured', 'lock-held'],
+    );
+    assert.deepEqual(facts.pendingUpgrades, [
+      { name: 'bash', installedVersion: '5.2.15-2+b2', candidateVersion: '5.2.15-2+b8', arch: 'amd64' },
+    ]);
   });
 
   it('dnf: rpmdb error from stderr, needs-restarting, check-update without cache becomes a warning', async () => {
-    const transport = new FakeTransport('rocky1', [{
-      argv: isFacts('dnf', '1', '0'),
-      reply: {
-        stdout: factsOutput({
-          'os-release': [ROCKY, '0'],
-          uname: ['5.14.0-427.13.1.el9_4.x86_64\nx86_64', '0'],
-          pm: ['dnf', '0'],
-          arch: ['x86_64', '0'],
-          packages: ['bash\t(none)\t5.1.8\t9.el9\tx86_64\tbash-5.1.8-9.el9.src.rpm', '1'],
-          reboot: ['', '1'],
-          locks: ['', '0'],
-          pending: ['', '1'],
-        }),
-        stderr: 'error: rpmdb: BDB0113 Thread/process 1234 failed\nerror: cannot open Packages index\n',
+    const transport = new FakeTransport('rocky1', [
+      {
+        argv: isFacts('dnf', '1', '0'),
+        reply: {
+          stdout: factsOutput({
+            'os-release': [ROCKY, '0'],
+            uname: ['5.14.0-427.13.1.el9_4.x86_64\nx86_64', '0'],
+            pm: ['dnf', '0'],
+            arch: ['x86_64', '0'],
+            packages: ['bash\t(none)\t5.1.8\t9.el9\tx86_64\tbash-5.1.8-9.el9.src.rpm', '1'],
+            reboot: ['', '1'],
+            locks: ['', '0'],
+            pending: ['', '1'],
+          }),
+          stderr: 'error: rpmdb: BDB0113 Thread/process 1234 failed\nerror: cannot open Packages index\n',
+        },
       },
-    }]);
+    ]);
     const facts = await new DnfPackageManager(transport).collectFacts({ ...OPTIONS, pendingUpgrades: true });
     transport.assertDone();
     assert.equal(facts.os.release, 'rocky-9');
     assert.equal(facts.packageManager, 'dnf');
-    assert.deepEqual(facts.packageDb.problems.map((p) => p.kind), ['rpmdb-error']);
+    assert.deepEqual(
+      facts.packageDb.problems.map((p) => p.kind),
+      ['rpmdb-error'],
+    );
     assert.match(facts.packageDb.problems[0]?.detail ?? '', /BDB0113/);
     assert.deepEqual(facts.reboot, { required: true, reasons: ['needs-restarting -r'] });
     assert.equal(facts.pendingUpgrades, undefined);

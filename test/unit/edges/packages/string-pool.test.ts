@@ -34,7 +34,9 @@ describe('StringPool', () => {
     const pool = new StringPool();
     const listing = 'openssl-libs\t1\t3.0.7\t27.el9\tx86_64\topenssl-3.0.7-27.el9.src.rpm\n';
     const parsed = parseRpmQa(listing, (value) => pool.intern(value));
-    assert.deepEqual(parsed.packages, [{ name: 'openssl-libs', version: '1:3.0.7-27.el9', arch: 'x86_64', source: 'openssl', sourceVersion: '1:3.0.7-27.el9' }]);
+    assert.deepEqual(parsed.packages, [
+      { name: 'openssl-libs', version: '1:3.0.7-27.el9', arch: 'x86_64', source: 'openssl', sourceVersion: '1:3.0.7-27.el9' },
+    ]);
     assert.equal(pool.size, 4);
   });
 });

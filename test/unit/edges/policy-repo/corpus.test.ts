@@ -30,13 +30,17 @@ describe('bad-input corpus (test/fixtures/policy-corpus)', () => {
     const big = join(generatedRoot, 'hostile-five-megabytes');
     await import('node:fs/promises').then(({ mkdir }) => mkdir(big));
     const line = '# padding padding padding padding padding padding padding padding padding padding\n';
-    await writeFile(join(big, 'policy.yaml'), `apiVersion: patchward.io/v1alpha1\nkind: Fleet\n${line.repeat(Math.ceil((5 * 1024 * 1024) / line.length))}`);
+    await writeFile(
+      join(big, 'policy.yaml'),
+      `apiVersion: patchward.io/v1alpha1\nkind: Fleet\n${line.repeat(Math.ceil((5 * 1024 * 1024) / line.length))}`,
+    );
   });
 
   after(async () => {
     await rm(generatedRoot, { recursive: true, force: true });
     const slowest = [...durations].sort((a, b) => b[1] - a[1])[0];
-    if (slowest !== undefined) process.stdout.write(`# corpus: ${durations.length} cases, slowest ${slowest[0]} ${slowest[1].toFixed(0)} ms\n`);
+    if (slowest !== undefined)
+      process.stdout.write(`# corpus: ${durations.length} cases, slowest ${slowest[0]} ${slowest[1].toFixed(0)} ms\n`);
   });
 
   it('has at least 40 cases and a manifest entry for each, and no stale entries', () => {
@@ -56,7 +60,8 @@ describe('bad-input corpus (test/fixtures/policy-corpus)', () => {
       assert.deepEqual(problems.map(render), expected ?? []);
       const hasError = problems.some((problem) => problem.severity === 'error');
       assert.equal(result.ok, !hasError, 'ok must be false exactly when there is an error');
-      for (const problem of problems) assert.ok(problem.message.length > 0 && !problem.message.includes('\n'), `one-line message: ${problem.message}`);
+      for (const problem of problems)
+        assert.ok(problem.message.length > 0 && !problem.message.includes('\n'), `one-line message: ${problem.message}`);
       assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
     });
   }

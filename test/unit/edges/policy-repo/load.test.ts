@@ -3,7 +3,11 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createPolicyRepositoryLoader, loadPolicyRepository, type PolicyRepositoryLoader } from '../../../../controller/edges/policy-repo/load.js';
+import {
+  createPolicyRepositoryLoader,
+  loadPolicyRepository,
+  type PolicyRepositoryLoader,
+} from '../../../../controller/edges/policy-repo/load.js';
 
 const POLICIES = join(process.cwd(), 'policies');
 
@@ -24,7 +28,10 @@ describe('loadPolicyRepository', () => {
     const set = result.value;
     assert.deepEqual(set.files, ['baseline.yaml', 'fleet.yaml', 'rings.yaml', 'security-policy.yaml', 'windows.yaml']);
     assert.equal(set.fleets.length, 1);
-    assert.deepEqual(set.rings.map((ring) => ring.resource.metadata.name), ['canary', 'early', 'broad']);
+    assert.deepEqual(
+      set.rings.map((ring) => ring.resource.metadata.name),
+      ['canary', 'early', 'broad'],
+    );
     assert.deepEqual(set.maintenanceWindows.map((window) => window.resource.metadata.name).sort(), ['patch-tuesday', 'weekly-nights']);
     assert.equal(set.patchPolicies[0]?.resource.spec.baseline, 'production');
     assert.deepEqual(set.rings[0]?.source, { file: 'rings.yaml', line: 3, column: 1 });
@@ -41,7 +48,10 @@ describe('loadPolicyRepository', () => {
   it('refuses the whole repository when one file is broken, and reports the other files too', async () => {
     const repo = join(scratch, 'one-bad');
     await cp(POLICIES, repo, { recursive: true });
-    await writeFile(join(repo, 'extra.yml'), 'apiVersion: patchward.io/v1alpha1\nkind: Ring\nmetadata: { name: extra }\nspec:\n  order: 0\n  selector: {}\n  windows: [nowhere]\n');
+    await writeFile(
+      join(repo, 'extra.yml'),
+      'apiVersion: patchward.io/v1alpha1\nkind: Ring\nmetadata: { name: extra }\nspec:\n  order: 0\n  selector: {}\n  windows: [nowhere]\n',
+    );
     const result = await loader.load(repo);
     assert.equal(result.ok, false);
     assert.ok(!result.ok);
@@ -64,7 +74,10 @@ describe('loadPolicyRepository', () => {
     await writeFile(join(repo, 'notes.txt'), 'not yaml');
     const result = await loader.load(repo);
     assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
-    assert.deepEqual(result.warnings.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.code}`), ['kustomization.yaml:1:1 NotPatchward']);
+    assert.deepEqual(
+      result.warnings.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.code}`),
+      ['kustomization.yaml:1:1 NotPatchward'],
+    );
   });
 
   it('reports an empty repository as an error', async () => {
@@ -72,7 +85,10 @@ describe('loadPolicyRepository', () => {
     await mkdir(repo);
     const result = await loader.load(repo);
     assert.ok(!result.ok);
-    assert.deepEqual(result.problems.map((problem) => problem.code), ['Empty']);
+    assert.deepEqual(
+      result.problems.map((problem) => problem.code),
+      ['Empty'],
+    );
   });
 
   it('reports a directory that does not exist', async () => {
@@ -88,6 +104,9 @@ describe('loadPolicyRepository', () => {
     const small = await createPolicyRepositoryLoader({ now: () => new Date('2026-11-21T12:00:00Z') });
     const result = await small.load(repo);
     assert.ok(!result.ok);
-    assert.deepEqual(result.problems.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.code}`), ['big.yaml:1:1 FileTooLarge']);
+    assert.deepEqual(
+      result.problems.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.code}`),
+      ['big.yaml:1:1 FileTooLarge'],
+    );
   });
 });

@@ -20,11 +20,17 @@ describe('LocalTransport', () => {
 
   it('kills a command that overruns its timeout with CommandTimeout', async () => {
     const started = Date.now();
-    await assert.rejects(transport.run(['sleep', '10'], { timeoutMs: 200 }), (error: unknown) => isPatchwardError(error) && error.code === 'CommandTimeout');
+    await assert.rejects(
+      transport.run(['sleep', '10'], { timeoutMs: 200 }),
+      (error: unknown) => isPatchwardError(error) && error.code === 'CommandTimeout',
+    );
     assert.ok(Date.now() - started < 5000);
   });
 
   it('classifies a missing program as SpawnFailed', async () => {
-    await assert.rejects(transport.run(['/nonexistent/patchward-x'], { timeoutMs: 1000 }), (error: unknown) => isPatchwardError(error) && error.code === 'SpawnFailed');
+    await assert.rejects(
+      transport.run(['/nonexistent/patchward-x'], { timeoutMs: 1000 }),
+      (error: unknown) => isPatchwardError(error) && error.code === 'SpawnFailed',
+    );
   });
 });

@@ -59,9 +59,15 @@ describe('quoteArgv', () => {
 
   it('round-trips arbitrary strings without NUL (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary' }).filter((s) => !s.includes('\0')), { minLength: 1, maxLength: 6 }), (argv) => {
-        assert.deepEqual(roundTrip(argv), argv);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: 'binary' }).filter((s) => !s.includes('\0')),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (argv) => {
+          assert.deepEqual(roundTrip(argv), argv);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -75,7 +81,10 @@ describe('quoteArgv', () => {
 
   it('rejects NUL and empty argv with InvalidCommand', () => {
     for (const argv of [['a\0b'], []]) {
-      assert.throws(() => quoteArgv(argv), (error: unknown) => isPatchwardError(error) && error.code === 'InvalidCommand');
+      assert.throws(
+        () => quoteArgv(argv),
+        (error: unknown) => isPatchwardError(error) && error.code === 'InvalidCommand',
+      );
     }
   });
 

@@ -8,8 +8,14 @@ const FORMAT = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\
 describe('parseDpkgQuery', () => {
   it('parses the real dpkg-query output of this machine, matching dpkg-query -W', () => {
     const text = execFileSync('dpkg-query', ['-W', `-f=${FORMAT}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const plain = execFileSync('dpkg-query', ['-W', '-f=${Package}\\t${Version}\\t${db:Status-Abbrev}\\n'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const expected = plain.split('\n').filter((line) => /\t.i.?$/.test(line.trimEnd()) || /\t[a-z]i $/.test(line)).map((line) => line.split('\t').slice(0, 2).join(' '));
+    const plain = execFileSync('dpkg-query', ['-W', '-f=${Package}\\t${Version}\\t${db:Status-Abbrev}\\n'], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    const expected = plain
+      .split('\n')
+      .filter((line) => /\t.i.?$/.test(line.trimEnd()) || /\t[a-z]i $/.test(line))
+      .map((line) => line.split('\t').slice(0, 2).join(' '));
     const parsed = parseDpkgQuery(text);
     assert.equal(parsed.malformedLines, 0);
     assert.ok(parsed.packages.length > 50);
@@ -32,21 +38,29 @@ describe('parseDpkgQuery', () => {
       'short\tline',
     ].join('\n');
     const parsed = parseDpkgQuery(text);
-    assert.deepEqual(parsed.problems.map((p) => [p.kind, p.package]), [
-      ['unpacked', 'libfoo-dev'],
-      ['half-configured', 'bar'],
-      ['half-installed', 'baz'],
-      ['triggers-pending', 'qux'],
-      ['triggers-pending', 'quux'],
-      ['other', 'reinst'],
-    ]);
-    assert.deepEqual(parsed.packages.map((p) => p.name), ['libfoo1', 'libfoo-dev', 'bar', 'baz', 'qux', 'quux', 'reinst']);
+    assert.deepEqual(
+      parsed.problems.map((p) => [p.kind, p.package]),
+      [
+        ['unpacked', 'libfoo-dev'],
+        ['half-configured', 'bar'],
+        ['half-installed', 'baz'],
+        ['triggers-pending', 'qux'],
+        ['triggers-pending', 'quux'],
+        ['other', 'reinst'],
+      ],
+    );
+    assert.deepEqual(
+      parsed.packages.map((p) => p.name),
+      ['libfoo1', 'libfoo-dev', 'bar', 'baz', 'qux', 'quux', 'reinst'],
+    );
     assert.deepEqual(parsed.packages[2], { name: 'bar', version: '2:3.4-5', arch: 'all', source: 'bar', sourceVersion: '2:3.4-5' });
     assert.equal(parsed.malformedLines, 1);
   });
 
   it('finds installed kernel releases, not the meta packages', () => {
-    const { packages } = parseDpkgQuery('linux-image-amd64\t6.1.76-1\tamd64\tii \tlinux-signed-amd64\t6.1.76+1\nlinux-image-6.1.0-18-amd64\t6.1.76-1\tamd64\tii \tlinux-signed-amd64\t6.1.76+1\nlinux-image-6.1.0-9-amd64\t6.1.27-1\tamd64\tii \tlinux\t6.1.27-1');
+    const { packages } = parseDpkgQuery(
+      'linux-image-amd64\t6.1.76-1\tamd64\tii \tlinux-signed-amd64\t6.1.76+1\nlinux-image-6.1.0-18-amd64\t6.1.76-1\tamd64\tii \tlinux-signed-amd64\t6.1.76+1\nlinux-image-6.1.0-9-amd64\t6.1.27-1\tamd64\tii \tlinux\t6.1.27-1',
+    );
     assert.deepEqual(dpkgKernelReleases(packages), ['6.1.0-18-amd64', '6.1.0-9-amd64']);
   });
 });

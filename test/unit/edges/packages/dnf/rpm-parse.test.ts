@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDnfCheckUpdate, parseRpmQa, parseSourceRpm, rpmKernelReleases } from '../../../../../controller/edges/packages/dnf/rpm-parse.js';
+import {
+  parseDnfCheckUpdate,
+  parseRpmQa,
+  parseSourceRpm,
+  rpmKernelReleases,
+} from '../../../../../controller/edges/packages/dnf/rpm-parse.js';
 
 describe('parseRpmQa', () => {
   it('builds EVRs, omits (none) epochs, derives source name and version, skips gpg-pubkey', () => {

@@ -4,7 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createHostVerifier, hostKeyAlgorithmsFor, keyLineOf, parsePinnedKey } from '../../../../../controller/edges/transport/ssh/host-keys.js';
+import {
+  createHostVerifier,
+  hostKeyAlgorithmsFor,
+  keyLineOf,
+  parsePinnedKey,
+} from '../../../../../controller/edges/transport/ssh/host-keys.js';
 import { generateKeyPair } from '../../../../fakes/fake-ssh-server.js';
 
 describe('host keys', () => {

@@ -32,7 +32,19 @@ function reply(command: string): ExecReply {
 }
 
 function targetOf(server: FakeSshServer, overrides: Partial<SshTarget> = {}): SshTarget {
-  return { name: 'h1', address: '127.0.0.1', port: server.port, user: 'patchward', key: { file: 'id' }, hostKeys: [server.hostKeyLine], trustOnFirstUse: false, sudo: false, connectTimeoutMs: 3000, commandTimeoutMs: 3000, ...overrides };
+  return {
+    name: 'h1',
+    address: '127.0.0.1',
+    port: server.port,
+    user: 'patchward',
+    key: { file: 'id' },
+    hostKeys: [server.hostKeyLine],
+    trustOnFirstUse: false,
+    sudo: false,
+    connectTimeoutMs: 3000,
+    commandTimeoutMs: 3000,
+    ...overrides,
+  };
 }
 
 const hasCode = (code: string) => (error: unknown) => isPatchwardError(error) && error.code === code;
@@ -80,7 +92,10 @@ describe('SshTransport against an in-process SSH server', () => {
 
   it('refuses an unpinned host unless trust-on-first-use is asked for, then reports the key', async () => {
     const pool = new SshConnectionPool({ secrets, logger });
-    await assert.rejects(new SshTransport(targetOf(server, { hostKeys: [] }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('HostKeyNotPinned'));
+    await assert.rejects(
+      new SshTransport(targetOf(server, { hostKeys: [] }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
+      hasCode('HostKeyNotPinned'),
+    );
     const tofu = new SshTransport(targetOf(server, { name: 'h2', hostKeys: [], trustOnFirstUse: true }), pool, { logger });
     assert.equal((await tofu.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
     const blob = parsePinnedKey(server.hostKeyLine)?.blob ?? Buffer.alloc(0);
@@ -99,7 +114,10 @@ describe('SshTransport against an in-process SSH server', () => {
 
   it('prefixes sudo -n and classifies a password prompt as SudoRequiresPassword', async () => {
     const pool = new SshConnectionPool({ secrets, logger });
-    await assert.rejects(new SshTransport(targetOf(server), pool, { logger }).run(['id'], { timeoutMs: 3000, sudo: true }), hasCode('SudoRequiresPassword'));
+    await assert.rejects(
+      new SshTransport(targetOf(server), pool, { logger }).run(['id'], { timeoutMs: 3000, sudo: true }),
+      hasCode('SudoRequiresPassword'),
+    );
     assert.equal(server.commands.at(-1), 'sudo -n -- id');
     await pool.closeAll();
   });
@@ -126,23 +144,36 @@ describe('SshTransport against an in-process SSH server', () => {
 
   it('classifies an unparseable private key as KeyUnavailable, without quoting it', async () => {
     const pool = new SshConnectionPool({ secrets, logger });
-    await assert.rejects(new SshTransport(targetOf(server, { name: 'h4', key: { file: 'garbage' } }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), (error: unknown) => {
-      assert.ok(hasCode('KeyUnavailable')(error));
-      assert.ok(!(error as Error).message.includes('not a private key'), (error as Error).message);
-      return true;
-    });
+    await assert.rejects(
+      new SshTransport(targetOf(server, { name: 'h4', key: { file: 'garbage' } }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
+      (error: unknown) => {
+        assert.ok(hasCode('KeyUnavailable')(error));
+        assert.ok(!(error as Error).message.includes('not a private key'), (error as Error).message);
+        return true;
+      },
+    );
     assert.equal(pool.size, 0);
   });
 
   it('classifies a silent endpoint as ConnectTimeout and one that hangs up as ConnectionLost', async () => {
-    const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    const listen = (server: Server): Promise<number> =>
+      new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
     const held: Socket[] = [];
     const silent = createServer((socket) => void held.push(socket));
     const hangUp = createServer((socket) => socket.end());
     const pool = new SshConnectionPool({ secrets, logger });
     try {
-      await assert.rejects(new SshTransport(targetOf(server, { name: 's1', port: await listen(silent), connectTimeoutMs: 300 }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('ConnectTimeout'));
-      await assert.rejects(new SshTransport(targetOf(server, { name: 's2', port: await listen(hangUp) }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('ConnectionLost'));
+      await assert.rejects(
+        new SshTransport(targetOf(server, { name: 's1', port: await listen(silent), connectTimeoutMs: 300 }), pool, { logger }).run(
+          ['true'],
+          { timeoutMs: 3000 },
+        ),
+        hasCode('ConnectTimeout'),
+      );
+      await assert.rejects(
+        new SshTransport(targetOf(server, { name: 's2', port: await listen(hangUp) }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
+        hasCode('ConnectionLost'),
+      );
     } finally {
       for (const socket of held) socket.destroy();
       silent.close();
@@ -155,8 +186,14 @@ describe('SshTransport against an in-process SSH server', () => {
     const port = await closed.listen();
     await closed.close();
     const pool = new SshConnectionPool({ secrets, logger });
-    await assert.rejects(new SshTransport(targetOf(server, { port }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('ConnectionRefused'));
-    await assert.rejects(new SshTransport(targetOf(server, { name: 'h3', key: { file: 'other' } }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('AuthFailed'));
+    await assert.rejects(
+      new SshTransport(targetOf(server, { port }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
+      hasCode('ConnectionRefused'),
+    );
+    await assert.rejects(
+      new SshTransport(targetOf(server, { name: 'h3', key: { file: 'other' } }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
+      hasCode('AuthFailed'),
+    );
   });
 
   it('reaches a host through a jump host, verifying both keys', async () => {
@@ -165,7 +202,10 @@ describe('SshTransport against an in-process SSH server', () => {
     const via = new SshTransport(targetOf(server, { name: 'behind', jumpHost: jumpTarget }), pool, { logger });
     assert.equal((await via.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
     const wrongJump = { ...jumpTarget, name: 'jump2', hostKeys: [server.hostKeyLine] };
-    await assert.rejects(new SshTransport(targetOf(server, { name: 'behind2', jumpHost: wrongJump }), pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('HostKeyMismatch'));
+    await assert.rejects(
+      new SshTransport(targetOf(server, { name: 'behind2', jumpHost: wrongJump }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
+      hasCode('HostKeyMismatch'),
+    );
     const badTarget = targetOf(server, { name: 'behind3', jumpHost: jumpTarget, hostKeys: [jump.hostKeyLine] });
     await assert.rejects(new SshTransport(badTarget, pool, { logger }).run(['true'], { timeoutMs: 3000 }), hasCode('HostKeyMismatch'));
     await pool.closeAll();
@@ -178,7 +218,8 @@ describe('SshTransport against an in-process SSH server', () => {
     assert.equal((await jumpTransport.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
     const behind = new SshTransport(targetOf(server, { name: 'behind4', jumpHost: jumpTarget }), pool, { logger });
     const running = behind.run(['slow'], { timeoutMs: 3000 });
-    for (let waited = 0; server.commands.at(-1) !== 'slow' && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; server.commands.at(-1) !== 'slow' && waited < 3000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     await jumpTransport.close();
     assert.equal((await running).stdout, 'done\n');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -195,11 +236,13 @@ describe('SshTransport against an in-process SSH server', () => {
     const limit = new Semaphore(2);
     let peak = 0;
     const transports = [1, 2, 3, 4, 5].map((n) => new SshTransport(targetOf(server, { name: `c${n}` }), pool, { logger, limit }));
-    await Promise.all(transports.map(async (transport) => {
-      const run = transport.run(['true'], { timeoutMs: 3000 });
-      peak = Math.max(peak, limit.active);
-      await run;
-    }));
+    await Promise.all(
+      transports.map(async (transport) => {
+        const run = transport.run(['true'], { timeoutMs: 3000 });
+        peak = Math.max(peak, limit.active);
+        await run;
+      }),
+    );
     assert.ok(peak <= 2);
     await pool.closeAll();
   });
