@@ -35,7 +35,8 @@ export async function loadFleetFile(file: string, now: Date): Promise<ResolvedHo
 /** Loads and validates a policy repository; any error refuses it whole (nothing half-applied). */
 export async function loadValidPolicySet(dir: string): Promise<PolicySet> {
   const loaded = await loadPolicyRepository(dir);
-  if (!loaded.ok) throw new PolicySourceProblem(`${dir} is not a valid policy repository:\n${loaded.problems.map(formatProblem).join('\n')}`);
+  if (!loaded.ok)
+    throw new PolicySourceProblem(`${dir} is not a valid policy repository:\n${loaded.problems.map(formatProblem).join('\n')}`);
   return loaded.value;
 }
 
@@ -49,7 +50,10 @@ export function fleetHostsOf(policySet: PolicySet, dir: string): ResolvedHost[] 
 export function secretReaderFor(io: CommandIo, namespace: string): SecretReader {
   let kube: Promise<KubeSecretReader> | undefined;
   const cluster: SecretReader = {
-    read: async (ref: KeyRef) => (await (kube ??= createKubeSecretReader(namespace))).read(ref),
+    read: async (ref: KeyRef) => {
+      kube ??= createKubeSecretReader(namespace);
+      return (await kube).read(ref);
+    },
   };
   return new FileSecretReader({ baseDir: io.cwd, secrets: cluster });
 }
@@ -73,7 +77,9 @@ export async function collectLive(hosts: readonly ResolvedHost[], settings: Live
     refresh: settings.refresh ?? false,
   });
   for (const trusted of result.trustedOnFirstUse) {
-    io.stderr.write(`patchward: ${trusted.host}: host key trusted on first use (${trusted.fingerprint}); pin it:\n  hostKeys: ["${trusted.key}"]\n`);
+    io.stderr.write(
+      `patchward: ${trusted.host}: host key trusted on first use (${trusted.fingerprint}); pin it:\n  hostKeys: ["${trusted.key}"]\n`,
+    );
   }
   return result;
 }

@@ -76,7 +76,10 @@ export class SshConnectionPool {
     }
     this.#releasePending.delete(name);
     this.#connections.delete(name);
-    pending.then((ssh) => ssh.dispose(), () => undefined);
+    pending.then(
+      (ssh) => ssh.dispose(),
+      () => undefined,
+    );
   }
 
   /** Hosts with an open (or opening) connection. */
@@ -96,16 +99,22 @@ export class SshConnectionPool {
 
   /** Removes `name` from the pool if `ssh` is still its connection. */
   #forget(name: string, ssh: NodeSSH): void {
-    void this.#connections.get(name)?.then((current) => {
-      if (current === ssh) this.#connections.delete(name);
-    }, () => undefined);
+    void this.#connections.get(name)?.then(
+      (current) => {
+        if (current === ssh) this.#connections.delete(name);
+      },
+      () => undefined,
+    );
   }
 
   /** Counts one connection through `jump`; the returned function (idempotent) uncounts it. */
   #useJump(jump: string): () => void {
     const token = {};
     let users = this.#behind.get(jump);
-    if (users === undefined) this.#behind.set(jump, (users = new Set()));
+    if (users === undefined) {
+      users = new Set();
+      this.#behind.set(jump, users);
+    }
     users.add(token);
     return () => {
       if (!users.delete(token) || users.size > 0) return;
@@ -130,7 +139,12 @@ export class SshConnectionPool {
     for (const [index, line] of target.hostKeys.entries()) {
       const key = parsePinnedKey(line);
       if (key === undefined) {
-        throw new ExternalError('ssh', TRANSPORT_ERROR_CODES.hostKeyNotPinned, `ssh.hostKeys[${index}] of ${target.name} is not an OpenSSH public key line ("type base64")`, { context: { host: target.name } });
+        throw new ExternalError(
+          'ssh',
+          TRANSPORT_ERROR_CODES.hostKeyNotPinned,
+          `ssh.hostKeys[${index}] of ${target.name} is not an OpenSSH public key line ("type base64")`,
+          { context: { host: target.name } },
+        );
       }
       pinned.push(key);
     }
@@ -192,9 +206,20 @@ export class SshConnectionPool {
       ssh.dispose();
       leaveJump();
       if (failure === undefined && !closed) {
-        throw new ExternalError('ssh', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot use the SSH key for ${target.name}: ${keyFingerprintFree(raw)}`, { cause: raw, context: { host: target.name } });
+        throw new ExternalError(
+          'ssh',
+          TRANSPORT_ERROR_CODES.keyUnavailable,
+          `cannot use the SSH key for ${target.name}: ${keyFingerprintFree(raw)}`,
+          { cause: raw, context: { host: target.name } },
+        );
       }
-      throw classifyConnectError(failure?.raw ?? new Error('connection closed during handshake'), target, state, pinned, target.jumpHost?.name);
+      throw classifyConnectError(
+        failure?.raw ?? new Error('connection closed during handshake'),
+        target,
+        state,
+        pinned,
+        target.jumpHost?.name,
+      );
     }
     if (state.trustedOnFirstUse && state.seen !== undefined && !this.#firstUse.has(target.name)) {
       this.#firstUse.set(target.name, state.seen);
