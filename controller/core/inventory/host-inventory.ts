@@ -49,6 +49,19 @@ export interface PendingUpgrade {
   readonly candidateVersion: string;
 }
 
+/**
+ * One version of a package that the host's configured repositories offer (read after a metadata
+ * refresh). The planner picks, per package that needs a fix, the lowest offered version at or above
+ * the approved minimum. dpkg: binary name and version plus the source it is built from; rpm: name and EVR.
+ */
+export interface AvailableVersion {
+  readonly name: string;
+  readonly version: string;
+  readonly arch?: string;
+  readonly source?: string;
+  readonly sourceVersion?: string;
+}
+
 export type PackageDbProblemKind =
   | 'half-installed'
   | 'half-configured'
@@ -97,6 +110,10 @@ export interface HostInventory {
   readonly packages?: readonly InstalledPackage[];
   readonly reboot?: RebootState;
   readonly pendingUpgrades?: readonly PendingUpgrade[];
+  /** Versions the host's repositories offer for packages that may need a fix (plan input). */
+  readonly available?: readonly AvailableVersion[];
+  /** `/proc/sys/kernel/random/boot_id`: changes on every boot; a reboot is confirmed by a new one. */
+  readonly bootId?: string;
   readonly packageDb?: { readonly healthy: boolean; readonly problems: readonly PackageDbProblem[] };
   /** Seconds the collection took. */
   readonly durationSeconds?: number;
@@ -195,6 +212,16 @@ const hostInventorySchema = {
       },
     },
     durationSeconds: { type: 'number', minimum: 0 },
+    available: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'version'],
+        properties: { name: nonEmpty, version: nonEmpty, arch: nonEmpty, source: nonEmpty, sourceVersion: nonEmpty },
+      },
+    },
+    bootId: nonEmpty,
   },
 } as const;
 
