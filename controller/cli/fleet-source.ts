@@ -14,11 +14,12 @@ import { createKubeSecretReader, type KubeSecretReader } from '../edges/transpor
 import { openLocalStateStore } from '../edges/state/local/local-state-store.js';
 import { StateHostKeyTrust } from '../edges/transport/ssh/state-host-key-trust.js';
 import type { StateStore } from '../ports/state-store.js';
+import { InvalidInputError } from '../errors.js';
 import type { KeyRef, SecretReader } from '../ports/transport.js';
 import type { CommandIo } from './command.js';
 
 /** A policy repository or file that cannot be used; the user must fix it (reported, exit 2). */
-export class PolicySourceProblem extends Error {}
+export class PolicySourceProblem extends InvalidInputError {}
 
 /**
  * Loads one policy file (a Fleet, a PatchBaseline …) and validates it as `patchward validate`
