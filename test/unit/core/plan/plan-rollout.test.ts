@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { HostInventory } from '../../../../controller/core/inventory/host-inventory.js';
 import { planRollout, type RolloutPlan } from '../../../../controller/core/plan/index.js';
 import type { HostProgress } from '../../../../controller/core/plan/rollout-progress.js';
-import { dailyWindow, debianInventory, host, input, oldGlibcFleet, progress, ring, simplePolicy, unreachable } from './plan-fixtures.js';
+import { debianInventory, host, input, oldGlibcFleet, progress, ring, simplePolicy, unreachable } from './plan-fixtures.js';
 
 const NOW = new Date('2027-01-04T12:00:00Z');
 const EARLIER = '2027-01-04T10:00:00Z';
