@@ -49,8 +49,10 @@ function latestInventories(inventory: readonly HostInventory[]): Map<string, Hos
 
 function inventoryBlock(inventory: HostInventory | undefined): HostBlock | undefined {
   if (inventory === undefined) return { kind: 'unreachable', detail: 'no inventory of the host' };
-  if (inventory.status !== 'ok')
-    return { kind: 'unreachable', detail: `${inventory.status}${inventory.reason === undefined ? '' : `: ${inventory.reason}`}` };
+  if (inventory.status !== 'ok') {
+    const reason = inventory.reason ?? 'no reason given';
+    return { kind: 'unreachable', detail: inventory.status === 'unreachable' ? reason : `${inventory.status}: ${reason}` };
+  }
   if (inventory.packageDb?.healthy === false) {
     const problems = inventory.packageDb.problems.map(
       (problem) => `${problem.kind}${problem.package === undefined ? '' : ` ${problem.package}`}`,

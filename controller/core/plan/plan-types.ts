@@ -38,6 +38,9 @@ export interface PlanInput {
 /** One maintenance-window piece (an occurrence minus blackouts): no host may start at or after `lastStart`. */
 export interface WindowPiece {
   readonly window: string;
+  /** The schedule's name (or `schedules[N]`) and the zone it is read in. */
+  readonly schedule: string;
+  readonly timeZone: string;
   readonly start: string;
   readonly end: string;
   readonly lastStart: string;

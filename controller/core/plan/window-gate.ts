@@ -34,6 +34,8 @@ export function windowGate(windows: readonly MaintenanceWindow[]): WindowGate {
               at: found.at,
               piece: {
                 window: found.piece.window,
+                schedule: found.piece.schedule,
+                timeZone: found.piece.timeZone,
                 start: found.piece.start.toISOString(),
                 end: found.piece.end.toISOString(),
                 lastStart: found.piece.lastStart.toISOString(),

@@ -100,6 +100,8 @@ describe('planner: windows and cutoff', () => {
     const plan = planRollout(input(policyValue, oldGlibcFleet(fleet)), NOW);
     assert.deepEqual(plan.rings[0]?.firstWindow, {
       window: 'nights',
+      schedule: 'schedules[0]',
+      timeZone: 'UTC',
       start: '2027-01-05T02:00:00.000Z',
       end: '2027-01-05T04:00:00.000Z',
       lastStart: '2027-01-05T04:00:00.000Z',
