@@ -14,14 +14,17 @@ import type { HostInventory } from '../../core/inventory/host-inventory.js';
 import type { PolicySet } from '../../core/model/index.js';
 import {
   type Cordon,
+  cordonDocument,
   createProgressValidator,
   type PlanInput,
   planRollout,
   type RolloutProgress,
   renderPlanMarkdown,
   renderPlanTable,
+  rolloutProgressDocument,
 } from '../../core/plan/index.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
+import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
 import { isPatchwardError } from '../../errors.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
@@ -29,7 +32,7 @@ import { collectLive, fleetHostsOf, loadValidPolicySet, PolicySourceProblem } fr
 import { InventoryFileProblem, readInventoryFiles } from '../inventory-files.js';
 import { positiveNumber } from '../options.js';
 
-const USAGE = `usage: patchward plan -f POLICY_DIR [--inventory FILE|DIR...] [--progress FILE] [--kev FILE] [--now TIME] [--output table|json|markdown]
+const USAGE = `usage: patchward plan -f POLICY_DIR [--inventory FILE|DIR...] [--state DIR [--rollout ID] | --progress FILE] [--kev FILE] [--now TIME] [--output table|json|markdown]
 
   -f, --policy DIR       the policy repository (validated as by 'patchward validate')
   --inventory FILE|DIR   HostInventory / HostInventoryList JSON with the versions each host's repositories
@@ -37,9 +40,11 @@ const USAGE = `usage: patchward plan -f POLICY_DIR [--inventory FILE|DIR...] [--
                          every Fleet host is inventoried over SSH now (metadata refreshed), as 'assess -f' does
   --concurrency N        without --inventory: hosts inventoried at once (default 50)
   --timeout S            without --inventory: per-host deadline in seconds (default 120)
-  --progress FILE        the rollout's progress so far (RolloutProgress JSON, formatVersion 1); without it
-                         the plan is the one before the rollout's first step
-  --state DIR            the state directory of 'patchward rollout' (not available yet: see --progress)
+  --state DIR            the state directory, read-only (no lock taken, nothing created): the rollout's
+                         progress (kind rollout-progress) and the cordons (kind cordon); without --state
+                         or --progress the plan is the one before the rollout's first step
+  --rollout ID           which rollout of --state (default: the only one, else <baselines>@<Git HEAD>)
+  --progress FILE        the rollout's progress as one RolloutProgress JSON file instead of --state
   --cordoned HOST        a host kept out of every rollout (repeatable)
   --kev FILE             known-exploited catalogue in the CISA KEV JSON format (urgent lane)
   --now RFC3339          the instant to plan at (default: the current time)
@@ -96,6 +101,93 @@ async function liveInventory(
   return [...inventory.items];
 }
 
+/**
+ * Progress and cordons from a state directory, opened read-only (no lock, nothing created). The
+ * rollout: `--rollout ID`, else the only one stored, else the one named `fallback`.
+ */
+async function readState(
+  directory: string,
+  rollout: string | undefined,
+  fallback: string,
+  now: Date,
+  io: CommandIo,
+): Promise<{ progress?: RolloutProgress; cordons: Cordon[] }> {
+  const store = await openLocalStateStore({ directory, now, readOnly: true });
+  try {
+    const progressType = rolloutProgressDocument();
+    const cordons = (await store.list(cordonDocument())).map((document) => document.value);
+    let chosen: RolloutProgress | undefined;
+    if (rollout !== undefined) {
+      chosen = (await store.get(progressType, rollout))?.value;
+      if (chosen === undefined) throw new InputProblem(`${directory}: no rollout ${rollout} in the state directory`);
+    } else {
+      const all = await store.list(progressType);
+      chosen = all.length === 1 ? all[0]?.value : all.find((document) => document.name === fallback)?.value;
+      if (chosen === undefined && all.length > 1) {
+        const names = all.map((document) => document.name).join(', ');
+        throw new InputProblem(`${directory}: several rollouts (${names}); choose one with --rollout ID`);
+      }
+      if (chosen === undefined)
+        io.stderr.write(`patchward plan: ${directory}: no rollout progress stored; planning the rollout's first step\n`);
+    }
+    return { ...(chosen === undefined ? {} : { progress: chosen }), cordons };
+  } finally {
+    await store.close();
+  }
+}
+
+interface PlanOptions {
+  readonly policy: string;
+  readonly inventory?: string[];
+  readonly concurrency?: string;
+  readonly timeout?: string;
+  readonly state?: string;
+  readonly rollout?: string;
+  readonly progress?: string;
+  readonly cordoned?: string[];
+  readonly kev?: string;
+}
+
+/** Everything the planner reads, from files, the state directory or the live fleet. */
+async function planInput(values: PlanOptions, now: Date, io: CommandIo): Promise<{ input: PlanInput; revision?: string }> {
+  const dir = path.resolve(io.cwd, values.policy);
+  const policySet = await loadValidPolicySet(dir);
+  const hosts = fleetHostsOf(policySet, dir);
+  const baselines = policySet.patchBaselines.map((entry) => entry.resource.metadata.name).sort();
+  const revision = await gitRevision(dir);
+  const defaultRollout = `${baselines.join('+')}@${revision ?? 'working-tree'}`;
+  const stored =
+    values.state === undefined ? undefined : await readState(path.resolve(io.cwd, values.state), values.rollout, defaultRollout, now, io);
+  const progress = values.progress === undefined ? stored?.progress : await readProgress(path.resolve(io.cwd, values.progress));
+  const inventory =
+    values.inventory === undefined
+      ? await liveInventory(policySet, dir, values, io)
+      : await readInventoryFiles(values.inventory.map((item) => path.resolve(io.cwd, item)));
+  const cordons: Cordon[] = [
+    ...(stored?.cordons ?? []),
+    ...(values.cordoned ?? []).map((host) => ({ host, at: now.toISOString(), reason: 'given with --cordoned' })),
+  ];
+  const knownExploited =
+    values.kev === undefined
+      ? undefined
+      : (await new KevFileSource(path.resolve(io.cwd, values.kev), io.logger.child({ component: 'plan' })).load()).entries;
+  const input: PlanInput = {
+    policy: {
+      hosts,
+      rings: policySet.rings.map((entry) => entry.resource),
+      windows: policySet.maintenanceWindows.map((entry) => entry.resource),
+      policies: policySet.patchPolicies.map((entry) => entry.resource),
+      baselines: policySet.patchBaselines.map((entry) => entry.resource),
+    },
+    inventory,
+    ...(progress === undefined ? {} : { progress }),
+    cordons,
+    ...(knownExploited === undefined ? {} : { knownExploited }),
+    orderSeed: progress?.rolloutId ?? defaultRollout,
+  };
+  return { input, ...(revision === undefined ? {} : { revision }) };
+}
+
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
@@ -105,8 +197,9 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
       inventory: { type: 'string', multiple: true },
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
-      progress: { type: 'string' },
       state: { type: 'string' },
+      rollout: { type: 'string' },
+      progress: { type: 'string' },
       cordoned: { type: 'string', multiple: true },
       kev: { type: 'string' },
       now: { type: 'string' },
@@ -121,43 +214,11 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   if (values.policy === undefined) throw new UsageProblem('-f POLICY_DIR is required');
   const output = values.output ?? 'table';
   if (!['table', 'json', 'markdown'].includes(output)) throw new UsageProblem(`--output must be table, json or markdown, not '${output}'`);
-  if (values.state !== undefined) {
-    throw new UsageProblem(
-      '--state DIR needs the StateStore port, which this build does not have yet; give the progress as --progress FILE (RolloutProgress JSON)',
-    );
-  }
+  if (values.state !== undefined && values.progress !== undefined) throw new UsageProblem('give --state DIR or --progress FILE, not both');
+  if (values.rollout !== undefined && values.state === undefined) throw new UsageProblem('--rollout needs --state DIR');
   const now = values.now === undefined ? new Date() : new Date(values.now);
   if (Number.isNaN(now.getTime())) throw new UsageProblem(`--now '${values.now}' is not a time`);
-
-  const dir = path.resolve(io.cwd, values.policy);
-  const policySet = await loadValidPolicySet(dir);
-  const hosts = fleetHostsOf(policySet, dir);
-  const inventory =
-    values.inventory === undefined
-      ? await liveInventory(policySet, dir, values, io)
-      : await readInventoryFiles(values.inventory.map((item) => path.resolve(io.cwd, item)));
-  const progress = values.progress === undefined ? undefined : await readProgress(path.resolve(io.cwd, values.progress));
-  const cordons: Cordon[] = (values.cordoned ?? []).map((host) => ({ host, at: now.toISOString(), reason: 'given with --cordoned' }));
-  const knownExploited =
-    values.kev === undefined
-      ? undefined
-      : (await new KevFileSource(path.resolve(io.cwd, values.kev), io.logger.child({ component: 'plan' })).load()).entries;
-  const baselines = policySet.patchBaselines.map((entry) => entry.resource.metadata.name).sort();
-  const revision = await gitRevision(dir);
-  const input: PlanInput = {
-    policy: {
-      hosts,
-      rings: policySet.rings.map((entry) => entry.resource),
-      windows: policySet.maintenanceWindows.map((entry) => entry.resource),
-      policies: policySet.patchPolicies.map((entry) => entry.resource),
-      baselines: policySet.patchBaselines.map((entry) => entry.resource),
-    },
-    inventory,
-    ...(progress === undefined ? {} : { progress }),
-    cordons,
-    ...(knownExploited === undefined ? {} : { knownExploited }),
-    orderSeed: progress?.rolloutId ?? `${baselines.join('+')}@${revision ?? 'working-tree'}`,
-  };
+  const { input, revision } = await planInput({ ...values, policy: values.policy }, now, io);
   const plan = planRollout(input, now);
   if (output === 'json') io.stdout.write(`${JSON.stringify({ ...plan, ...(revision === undefined ? {} : { revision }) }, null, 2)}\n`);
   else if (output === 'markdown') io.stdout.write(renderPlanMarkdown(plan));

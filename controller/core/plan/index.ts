@@ -7,3 +7,4 @@ export { MARKDOWN_HOSTS_PER_RING, renderPlanMarkdown } from './render-markdown.j
 export { renderPlanTable } from './render-table.js';
 export { markdownText, terminalText } from './render-text.js';
 export { createProgressValidator, ROLLOUT_PROGRESS_SCHEMA, type ProgressCheck } from './progress-validator.js';
+export { CORDON_KIND, cordonDocument, ROLLOUT_PROGRESS_KIND, rolloutProgressDocument } from './progress-documents.js';

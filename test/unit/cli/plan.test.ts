@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { HostInventory } from '../../../controller/core/inventory/host-inventory.js';
-import type { RolloutPlan } from '../../../controller/core/plan/index.js';
+import { cordonDocument, type RolloutPlan, rolloutProgressDocument } from '../../../controller/core/plan/index.js';
+import { openLocalStateStore } from '../../../controller/edges/state/local/local-state-store.js';
+import type { StateDocumentType } from '../../../controller/ports/state-store.js';
 import { runCliCaptured } from '../../helpers/run-cli.js';
 import { debianInventory, glibcOffers, oldGlibc } from '../core/plan/plan-fixtures.js';
 
@@ -105,6 +107,39 @@ describe('patchward plan', () => {
     assert.equal(urgent.rings[0]?.urgentSoakUntil, '2027-01-04T13:00:00.000Z');
   });
 
+  it('reads progress and cordons from a state directory (StateStore, read-only)', async () => {
+    const stateDir = join(dir, 'state');
+    const store = await openLocalStateStore({ directory: stateDir, now: new Date(NOW) });
+    const succeeded = { outcome: 'succeeded' as const, attempts: 1, startedAt: '2027-01-04T08:00:00Z', finishedAt: '2027-01-04T09:00:00Z' };
+    const put = async <T>(type: StateDocumentType<T>, name: string, value: T) => assert.ok((await store.put(type, name, value)).ok);
+    await put(rolloutProgressDocument(), 'production@one', {
+      formatVersion: 1,
+      rolloutId: 'production@one',
+      hosts: { 'web-canary-1': succeeded },
+      rings: {},
+    });
+    await put(cordonDocument(), 'bastion-1', { host: 'bastion-1', at: '2027-01-03T00:00:00Z', by: 'alice', reason: 'rebuild' });
+    await store.close();
+    const args = ['plan', '-f', 'policies', '--inventory', inventoryFile, '--state', stateDir, '--now', NOW, '--output', 'json'];
+    const run = await runCliCaptured(args);
+    assert.equal(run.code, 0, run.stderr);
+    const plan = JSON.parse(run.stdout) as RolloutPlan;
+    assert.equal(plan.rolloutId, 'production@one');
+    assert.equal(plan.rings[0]?.hosts.find((entry) => entry.host === 'web-canary-1')?.state, 'succeeded');
+    assert.deepEqual(
+      plan.leftOut.find((entry) => entry.host === 'bastion-1'),
+      {
+        host: 'bastion-1',
+        ring: 'canary',
+        reason: 'cordoned',
+        detail: 'cordoned by alice at 2027-01-03T00:00:00Z: rebuild',
+      },
+    );
+    const missing = await runCliCaptured([...args.slice(0, -2), '--rollout', 'production@two']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no rollout production@two in the state directory/);
+  });
+
   it('prints Markdown for a pull request and a table for people', async () => {
     const markdown = await runCliCaptured(['plan', '-f', 'policies', '--inventory', inventoryFile, '--now', NOW, '--output', 'markdown']);
     assert.equal(markdown.code, 0);
@@ -121,10 +156,11 @@ describe('patchward plan', () => {
     { name: 'an unknown output', args: ['plan', '-f', 'policies', '--output', 'csv'], message: /--output must be table, json or markdown/ },
     { name: 'a bad --now', args: ['plan', '-f', 'policies', '--now', 'tomorrow'], message: /--now 'tomorrow' is not a time/ },
     {
-      name: '--state before the StateStore exists',
-      args: ['plan', '-f', 'policies', '--state', '/tmp'],
-      message: /--state DIR needs the StateStore port.*--progress FILE/,
+      name: '--state with --progress',
+      args: ['plan', '-f', 'policies', '--state', '/tmp/x', '--progress', 'p.json'],
+      message: /give --state DIR or --progress FILE, not both/,
     },
+    { name: '--rollout without --state', args: ['plan', '-f', 'policies', '--rollout', 'a@b'], message: /--rollout needs --state DIR/ },
   ];
   for (const testCase of usage) {
     it(`exits 2 on ${testCase.name}`, async () => {
