@@ -332,7 +332,7 @@ export function planRollout(input: PlanInput, now: Date): RolloutPlan {
     ...(input.progress?.rolloutId === undefined ? {} : { rolloutId: input.progress.rolloutId }),
     state,
     summary,
-    start: stopped === undefined ? starts : [],
+    start: stopped === undefined ? [...starts.filter((entry) => entry.resume), ...starts.filter((entry) => !entry.resume)] : [],
     ...(stopped === undefined && firstAt !== undefined ? { nextAt: new Date(firstAt).toISOString() } : {}),
     ...(halt === undefined ? {} : { halt }),
     rings,
