@@ -231,7 +231,11 @@ export function hostWork(inventory: HostInventory, governance: Governance, label
       below,
       highestInstalled,
     };
-    const planned = scheme === 'dpkg' ? planDpkgNeed(need, inventory.available ?? []) : planRpmNeed(need, inventory.available ?? []);
+    if (inventory.available === undefined) {
+      problems.push(`${source} needs >= ${minimum.minVersion}, but the inventory does not list the versions the host's repositories offer`);
+      continue;
+    }
+    const planned = scheme === 'dpkg' ? planDpkgNeed(need, inventory.available) : planRpmNeed(need, inventory.available);
     if (typeof planned === 'string') {
       problems.push(planned);
       continue;

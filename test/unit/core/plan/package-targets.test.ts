@@ -201,6 +201,13 @@ describe('planner: dpkg source -> binary versions', () => {
     });
   }
 
+  it('an inventory collected without offered versions blocks the host and says why', () => {
+    const { available: _omitted, ...withoutOffers } = debianInventory('h1', oldGlibc(), []);
+    const plan = planFor(withoutOffers, [approval('DSA-1', 'debian-12', { glibc: GLIBC_MIN })]);
+    assert.equal(hostPlan(plan)?.block?.kind, 'no-candidate');
+    assert.match(hostPlan(plan)?.block?.detail ?? '', /glibc needs >= 2\.36-9\+deb12u3, but the inventory does not list the versions/);
+  });
+
   it('records the source versions from -> to and the approvals behind the change', () => {
     const plan = planFor(debianInventory('h1', oldGlibc(), glibcOffers()), [approval('DSA-5514-1', 'debian-12', { glibc: GLIBC_MIN })]);
     const change = hostPlan(plan)?.packages[0];
