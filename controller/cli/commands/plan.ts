@@ -43,7 +43,7 @@ const USAGE = `usage: patchward plan -f POLICY_DIR [--inventory FILE|DIR...] [--
   --state DIR            the state directory, read-only (no lock taken, nothing created): the rollout's
                          progress (kind rollout-progress) and the cordons (kind cordon); without --state
                          or --progress the plan is the one before the rollout's first step
-  --rollout ID           which rollout of --state (default: the only one, else <baselines>@<Git HEAD>)
+  --rollout ID           which rollout of --state (default <baselines>@<Git HEAD>, the one of this revision)
   --progress FILE        the rollout's progress as one RolloutProgress JSON file instead of --state
   --cordoned HOST        a host kept out of every rollout (repeatable)
   --kev FILE             known-exploited catalogue in the CISA KEV JSON format (urgent lane)
@@ -103,7 +103,7 @@ async function liveInventory(
 
 /**
  * Progress and cordons from a state directory, opened read-only (no lock, nothing created). The
- * rollout: `--rollout ID`, else the only one stored, else the one named `fallback`.
+ * rollout: `--rollout ID`, else the one of this revision (`fallback`, `<baselines>@<Git HEAD>`).
  */
 async function readState(
   directory: string,
@@ -121,14 +121,13 @@ async function readState(
       chosen = (await store.get(progressType, rollout))?.value;
       if (chosen === undefined) throw new InputProblem(`${directory}: no rollout ${rollout} in the state directory`);
     } else {
-      const all = await store.list(progressType);
-      chosen = all.length === 1 ? all[0]?.value : all.find((document) => document.name === fallback)?.value;
-      if (chosen === undefined && all.length > 1) {
-        const names = all.map((document) => document.name).join(', ');
-        throw new InputProblem(`${directory}: several rollouts (${names}); choose one with --rollout ID`);
+      // Never another revision's rollout by guess: only the one of this revision, or none.
+      chosen = (await store.get(progressType, fallback))?.value;
+      if (chosen === undefined) {
+        const names = (await store.list(progressType)).map((document) => document.name);
+        const stored = names.length === 0 ? 'none stored' : `stored: ${names.join(', ')}; choose one with --rollout ID`;
+        io.stderr.write(`patchward plan: ${directory}: no progress of rollout ${fallback} (${stored}); planning its first step\n`);
       }
-      if (chosen === undefined)
-        io.stderr.write(`patchward plan: ${directory}: no rollout progress stored; planning the rollout's first step\n`);
     }
     return { ...(chosen === undefined ? {} : { progress: chosen }), cordons };
   } finally {

@@ -121,7 +121,12 @@ describe('patchward plan', () => {
     await put(cordonDocument(), 'bastion-1', { host: 'bastion-1', at: '2027-01-03T00:00:00Z', by: 'alice', reason: 'rebuild' });
     await store.close();
     const args = ['plan', '-f', 'policies', '--inventory', inventoryFile, '--state', stateDir, '--now', NOW, '--output', 'json'];
-    const run = await runCliCaptured(args);
+    // Without --rollout only this revision's rollout is read: none here, so the first step is planned.
+    const fresh = await runCliCaptured(args);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.match(fresh.stderr, /no progress of rollout production@[0-9a-f]+ \(stored: production@one; choose one with --rollout ID\)/);
+    assert.equal((JSON.parse(fresh.stdout) as RolloutPlan).rolloutId, undefined);
+    const run = await runCliCaptured([...args, '--rollout', 'production@one']);
     assert.equal(run.code, 0, run.stderr);
     const plan = JSON.parse(run.stdout) as RolloutPlan;
     assert.equal(plan.rolloutId, 'production@one');
@@ -135,7 +140,7 @@ describe('patchward plan', () => {
         detail: 'cordoned by alice at 2027-01-03T00:00:00Z: rebuild',
       },
     );
-    const missing = await runCliCaptured([...args.slice(0, -2), '--rollout', 'production@two']);
+    const missing = await runCliCaptured([...args, '--rollout', 'production@two']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no rollout production@two in the state directory/);
   });
