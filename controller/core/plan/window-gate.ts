@@ -11,9 +11,6 @@ export interface StartSlot {
 export interface WindowGate {
   /** The earliest instant at or after `at` when one of the named windows lets a new host start. */
   nextStart(names: readonly string[], at: Date): StartSlot | undefined;
-  /** Names that do not resolve to a window. */
-  unknown(names: readonly string[]): string[];
-  windowsNamed(names: readonly string[]): MaintenanceWindow[];
 }
 
 export function windowGate(windows: readonly MaintenanceWindow[]): WindowGate {
@@ -44,7 +41,5 @@ export function windowGate(windows: readonly MaintenanceWindow[]): WindowGate {
       memo.set(key, slot);
       return slot ?? undefined;
     },
-    unknown: (names) => names.filter((name) => !byName.has(name)),
-    windowsNamed,
   };
 }
