@@ -3,11 +3,11 @@
  * `{ catalogVersion?, vulnerabilities: [{ cveID, dateAdded, dueDate?, knownRansomwareCampaignUse? }] }`.
  * Checked with a compiled ajv schema; entries without a well-formed CVE id are skipped.
  */
-import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { ExternalError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { KnownExploitedCatalogue, KnownExploitedEntry, KnownExploitedSource } from '../../ports/advisory-source.js';
+import { isInputError, READ_LIMITS, type ReadLimit, readInputText } from '../io/bounded-read.js';
 
 export const KEV_CATALOGUE_SCHEMA = {
   $id: 'https://patchward.io/schemas/edge/kev-catalogue.json',
@@ -81,17 +81,20 @@ export class KevFileSource implements KnownExploitedSource {
   readonly kind = 'kev-file';
   readonly #path: string;
   readonly #logger: Logger;
+  readonly #limit: ReadLimit;
 
-  constructor(path: string, logger: Logger) {
+  constructor(path: string, logger: Logger, limit: ReadLimit = READ_LIMITS.kevFile) {
     this.#path = path;
     this.#logger = logger;
+    this.#limit = limit;
   }
 
   async load(): Promise<KnownExploitedCatalogue> {
     let text: string;
     try {
-      text = await readFile(this.#path, 'utf8');
+      text = await readInputText(this.#path, { limit: this.#limit });
     } catch (error) {
+      if (isInputError(error)) throw error;
       throw new ExternalError('advisory', 'KevCatalogueUnreadable', `cannot read known-exploited catalogue ${this.#path}`, {
         cause: error,
         context: { path: this.#path },
