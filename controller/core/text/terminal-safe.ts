@@ -12,19 +12,19 @@
 const UNSAFE_IN_CELL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 const UNSAFE_IN_LINES = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
-function escape(char: string): string {
+function escapeChar(char: string): string {
   const code = char.codePointAt(0) ?? 0;
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
 /** One cell or field: every control character escaped, newlines included (no forged rows). */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE_IN_CELL, escape);
+  return text.replace(UNSAFE_IN_CELL, escapeChar);
 }
 
 /** Whole human output (tables, messages): like `terminalSafe`, but line feeds are kept. */
 export function terminalSafeLines(text: string): string {
-  return text.replace(UNSAFE_IN_LINES, escape);
+  return text.replace(UNSAFE_IN_LINES, escapeChar);
 }
 
 /** Leading characters a spreadsheet reads as a formula (OWASP "CSV Injection"). */
@@ -39,7 +39,7 @@ export function csvSafeField(value: string): string {
   const neutral = FORMULA_START.test(value) ? `'${value}` : value;
   const printable = neutral.replace(
     /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu,
-    escape,
+    escapeChar,
   );
   return /[",\r\n\t]/.test(printable) || neutral !== value ? `"${printable.replace(/"/g, '""')}"` : printable;
 }
