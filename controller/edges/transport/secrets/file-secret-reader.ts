@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { ExternalError } from '../../../errors.js';
 import type { KeyRef, SecretReader } from '../../../ports/transport.js';
 import { TRANSPORT_ERROR_CODES } from '../../../ports/transport.js';
+import { READ_LIMITS, readInputFile } from '../../io/bounded-read.js';
 
 /**
  * Reads `{ file }` key references from the controller's file system (relative paths against
@@ -30,9 +30,11 @@ export class FileSecretReader implements SecretReader {
     }
     const path = ref.file.startsWith('/') ? ref.file : `${this.#baseDir}/${ref.file}`;
     try {
-      return await readFile(path);
+      // A regular file only, opened without blocking (a FIFO never hangs the connection), within `key-file`.
+      return await readInputFile(path, { limit: READ_LIMITS.keyFile });
     } catch (cause) {
-      throw new ExternalError('filesystem', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot read SSH key file ${path}`, {
+      const why = cause instanceof Error ? `: ${cause.message.replace(`${path}: `, '').replace(`${path} `, '')}` : '';
+      throw new ExternalError('filesystem', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot read SSH key file ${path}${why}`, {
         cause,
         context: { path },
       });
