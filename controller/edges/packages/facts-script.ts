@@ -11,8 +11,21 @@
  * Only dpkg-query's and rpm's stderr is kept (it names package-database errors); the rest is dropped.
  */
 
+import { osIdsOfFamily } from '../../core/inventory/os-release.js';
+
 /** dpkg-query format: one line per package, tab-separated (dpkg-query expands `\t`, `\n`). */
 const DPKG_FORMAT = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\t${source:Package}\\t${source:Version}\\n';
+
+/**
+ * The RHEL-family os-release IDs, from the one family table in core (`osIdsOfFamily`): constants
+ * of ours, checked to be plain lower-case words before they become part of the fixed script.
+ */
+const RHEL_ID_PATTERN = osIdsOfFamily('rhel')
+  .map((id) => {
+    if (!/^[a-z0-9]+$/.test(id)) throw new Error(`os-release ID ${JSON.stringify(id)} cannot be matched safely`);
+    return id;
+  })
+  .join('|');
 
 const SCRIPT = String.raw`
 set -u
@@ -30,7 +43,7 @@ locked() {
 sec os-release; if [ -r /etc/os-release ]; then cat /etc/os-release; else cat /usr/lib/os-release; fi 2>/dev/null; rc os-release $?
 sec uname; uname -r; uname -m; rc uname $?
 if [ -z "$pm" ]; then
-  if grep -Eq '^(ID|ID_LIKE)=.*(rhel|fedora|centos|rocky|almalinux)' /etc/os-release 2>/dev/null; then pm=dnf
+  if grep -Eq '^(ID|ID_LIKE)=("?|.*[" ])(${RHEL_ID_PATTERN})("| |$)' /etc/os-release 2>/dev/null; then pm=dnf
   elif command -v dpkg-query >/dev/null 2>&1; then pm=apt
   elif command -v rpm >/dev/null 2>&1; then pm=dnf
   fi
