@@ -224,7 +224,9 @@ export class OsvHttpSource implements AdvisorySource {
     const started = Date.now();
     const context = { url: this.#location };
     const timeoutMs = this.#options.timeoutMs ?? DEFAULT_FEED_TIMEOUT_MS;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const expiry = AbortSignal.timeout(timeoutMs);
+    const abandon = new AbortController();
+    const signal = AbortSignal.any([expiry, abandon.signal]);
     const partial = `${this.#bodyPath}.tmp-${process.pid}`;
     try {
       const response = await this.#request(headers, signal);
@@ -263,10 +265,11 @@ export class OsvHttpSource implements AdvisorySource {
         ...(lastModified === undefined ? {} : { lastModified }),
       };
     } catch (error) {
+      abandon.abort();
       await rm(partial, { force: true });
       this.#options.logger.debug({ url: this.#location, durationMs: Date.now() - started, err: error }, 'advisory feed request failed');
       if (isInputError(error)) return { kind: 'failed', error };
-      const timedOut = signal.aborted;
+      const timedOut = expiry.aborted;
       return {
         kind: 'failed',
         error: timedOut

@@ -277,7 +277,8 @@ export async function readStreamCapped(
       else chunks.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
     }
   } catch (error) {
-    await iterator.return?.().catch(() => undefined);
+    // Not awaited: a stream's return() may wait for the very read that stalled.
+    iterator.return?.().catch(() => undefined);
     throw error;
   }
   return options.onChunk !== undefined ? { bytes: total } : { bytes: total, body: Buffer.concat(chunks, total) };
