@@ -11,7 +11,8 @@
  * five, only to the same host (and never from https to http) unless the target host is listed in
  * `allowedRedirectHosts`; credentials are never sent to another host. The body is streamed to the
  * cache directory within the `http-body` cap, each read waiting at most `readTimeoutMs` (a
- * stalled feed), the whole request at most `timeoutMs` (a dripping feed).
+ * stalled feed), each `readTimeoutMs` window bringing at least 1 KiB (a dripping feed), the whole
+ * request at most `timeoutMs`.
  *
  * Cache files: `<cacheDir>/<sha256(url)[0:24]>.zip` and `.meta.json`, written via rename so that a
  * crash never leaves a half-written archive.
@@ -37,6 +38,8 @@ import { sha256OfFile } from './zip-source.js';
 
 export const DEFAULT_FEED_TIMEOUT_MS = 600_000;
 export const DEFAULT_FEED_READ_TIMEOUT_MS = 30_000;
+/** Each read-timeout window of a download must bring at least this much (a feed that drips). */
+export const MIN_BYTES_PER_READ_WINDOW = 1024;
 const MAX_REDIRECTS = 5;
 const CACHE_META_LIMIT: ReadLimit = { name: 'cache-meta', bytes: 64 * 1024 };
 
@@ -300,6 +303,7 @@ export class OsvHttpSource implements AdvisorySource {
           input: `advisory feed ${this.#location}`,
           limit: this.#limits.httpBody,
           readTimeoutMs: this.#options.readTimeoutMs ?? DEFAULT_FEED_READ_TIMEOUT_MS,
+          minBytesPerWindow: MIN_BYTES_PER_READ_WINDOW,
           onChunk: async (chunk) => {
             hash.update(chunk);
             await handle.write(chunk);

@@ -246,8 +246,13 @@ export interface StreamReadOptions {
   /** Names the input in errors (a path, a redacted URL, `stdin`). */
   readonly input: string;
   readonly limit: ReadLimit;
-  /** Longest wait for the next chunk (a stalled or dripping source); none when absent. */
+  /** Longest wait for the next chunk (a stalled source); none when absent. */
   readonly readTimeoutMs?: number;
+  /**
+   * With `readTimeoutMs`: each window of that length must bring at least this many bytes, or the
+   * read is abandoned as too slow (a source that drips a byte at a time). Like curl's --speed-limit.
+   */
+  readonly minBytesPerWindow?: number;
   /** Called with each chunk instead of collecting it (streaming to a file or a hash). */
   readonly onChunk?: (chunk: Uint8Array) => void | Promise<void>;
 }
@@ -267,11 +272,25 @@ export async function readStreamCapped(
   const iterator = stream[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let total = 0;
+  const windowMs = options.readTimeoutMs;
+  let windowStart = Date.now();
+  let windowBytes = 0;
   try {
     for (;;) {
       const next = await nextWithin(iterator, options.readTimeoutMs, () => readTimedOut(options.input, options.readTimeoutMs ?? 0));
       if (next.done === true) break;
       total += next.value.byteLength;
+      windowBytes += next.value.byteLength;
+      if (windowMs !== undefined && options.minBytesPerWindow !== undefined && Date.now() - windowStart >= windowMs) {
+        if (windowBytes < options.minBytesPerWindow)
+          throw new InputError(
+            INPUT_ERROR_CODES.readTimeout,
+            options.input,
+            `${options.input} sent only ${windowBytes} bytes in ${windowMs / 1000} s (at least ${options.minBytesPerWindow} are expected); the read was abandoned as too slow`,
+          );
+        windowStart = Date.now();
+        windowBytes = 0;
+      }
       if (total > options.limit.bytes) throw tooLarge(options.input, options.limit);
       if (options.onChunk !== undefined) await options.onChunk(next.value);
       else chunks.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));

@@ -38,7 +38,7 @@ describe('hostile input: hangs', { timeout: 120_000 }, () => {
   const fifoYaml = path.join(dir, 'pipe.yaml');
   const inventory = path.join(dir, 'inventory.json');
   const advisories = path.join(dir, 'osv');
-  let dripping: NodeJS.Timeout | undefined;
+  const dripping: NodeJS.Timeout[] = [];
   const server = new TestServer((request, response) => {
     if (request.url === '/stall') {
       response.writeHead(200, { 'content-type': 'application/zip' });
@@ -46,7 +46,7 @@ describe('hostile input: hangs', { timeout: 120_000 }, () => {
       return; // and then nothing, for ever
     }
     response.writeHead(200, { 'content-type': 'application/zip' });
-    dripping = setInterval(() => response.write('P'), 200); // a byte at a time, never finishing
+    dripping.push(setInterval(() => response.write('P'), 200)); // a byte at a time, never finishing
   });
 
   before(async () => {
@@ -57,7 +57,7 @@ describe('hostile input: hangs', { timeout: 120_000 }, () => {
     await server.start();
   });
   after(async () => {
-    clearInterval(dripping);
+    for (const timer of dripping) clearInterval(timer);
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -120,7 +120,7 @@ describe('hostile input: hangs', { timeout: 120_000 }, () => {
     assert.match(run.stdout, /web-1\s+refused.*cannot read SSH key file .*id_ed25519: is a FIFO \(named pipe\), not a regular file/);
   });
 
-  it('a feed that stalls is abandoned after the per-read timeout, a dripping one after the feed timeout', async () => {
+  it('a feed that stalls is abandoned after the per-read timeout, a dripping one as too slow, or at the feed timeout', async () => {
     const stall = await runPatchwardChild(
       [
         'assess',
@@ -138,10 +138,29 @@ describe('hostile input: hangs', { timeout: 120_000 }, () => {
     assert.equal(stall.code, 2);
     assert.match(stall.stderr, /advisory feed http:\/\/127\.0\.0\.1:[0-9]+\/stall sent nothing for 1 s; the read was abandoned/);
     const drip = await runPatchwardChild(
-      ['assess', '--inventory', inventory, '--advisories', server.url('/drip'), '--cache-dir', path.join(dir, 'c2'), '--feed-timeout', '2'],
+      [
+        'assess',
+        '--inventory',
+        inventory,
+        '--advisories',
+        server.url('/drip'),
+        '--cache-dir',
+        path.join(dir, 'c2'),
+        '--feed-read-timeout',
+        '2',
+      ],
       { cwd: dir },
     );
     assert.equal(drip.code, 2);
-    assert.match(drip.stderr, /advisory feed http:\/\/127\.0\.0\.1:[0-9]+\/drip did not finish within 2 s/);
+    assert.match(
+      drip.stderr,
+      /advisory feed http:\/\/127\.0\.0\.1:[0-9]+\/drip sent only [0-9]+ bytes in 2 s \(at least 1024 are expected\); the read was abandoned as too slow/,
+    );
+    const total = await runPatchwardChild(
+      ['assess', '--inventory', inventory, '--advisories', server.url('/drip'), '--cache-dir', path.join(dir, 'c3'), '--feed-timeout', '1'],
+      { cwd: dir },
+    );
+    assert.equal(total.code, 2);
+    assert.match(total.stderr, /advisory feed http:\/\/127\.0\.0\.1:[0-9]+\/drip did not finish within 1 s/);
   });
 });
