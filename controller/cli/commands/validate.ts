@@ -61,8 +61,8 @@ function writeText(io: CommandIo, dir: string, problems: readonly Problem[], set
   const errors = problems.filter((problem) => problem.severity === 'error').length;
   const warnings = problems.length - errors;
   const tail = warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
-  if (set !== undefined) io.stdout.write(`${dir}: valid (${summary(set)}${tail})\n`);
-  else io.stdout.write(`${dir}: invalid: ${errors} error${errors === 1 ? '' : 's'}${tail}\n`);
+  if (set !== undefined) io.stdout.write(`${terminalSafe(dir)}: valid (${summary(set)}${tail})\n`);
+  else io.stdout.write(`${terminalSafe(dir)}: invalid: ${errors} error${errors === 1 ? '' : 's'}${tail}\n`);
 }
 
 /** `patchward validate [DIR]`: what a policy repository's CI or pre-commit hook runs. */
