@@ -27,6 +27,7 @@ import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
 import { OsvZipSource } from '../../edges/advisory/zip-source.js';
 import { type ReadLimits, readInputText, readLimitsFrom } from '../../edges/io/bounded-read.js';
+import { excessJsonDepth, MAX_JSON_DEPTH } from '../../edges/io/json-depth.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
 
 const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR) --advisories DIR|ZIP|URL... [options]
@@ -82,6 +83,8 @@ async function readInventories(targets: readonly string[], limits: ReadLimits): 
   for (const target of targets) {
     for (const file of await inventoryFiles(target)) {
       const text = await readInputText(file, { limit: limits.inventoryFile });
+      const deep = excessJsonDepth(text);
+      if (deep !== undefined) throw new InputProblem(`${file}: JSON nested deeper than ${MAX_JSON_DEPTH} levels at offset ${deep}`);
       let value: unknown;
       try {
         value = JSON.parse(text);

@@ -8,6 +8,7 @@ import { ExternalError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { KnownExploitedCatalogue, KnownExploitedEntry, KnownExploitedSource } from '../../ports/advisory-source.js';
 import { isInputError, READ_LIMITS, type ReadLimit, readInputText } from '../io/bounded-read.js';
+import { excessJsonDepth, MAX_JSON_DEPTH } from '../io/json-depth.js';
 
 export const KEV_CATALOGUE_SCHEMA = {
   $id: 'https://patchward.io/schemas/edge/kev-catalogue.json',
@@ -43,6 +44,16 @@ const CVE_ID = /^CVE-[0-9]{4}-[0-9]{4,}$/;
 /** Parses and checks catalogue JSON text; throws `ExternalError` when the document is unusable. */
 export function parseKevCatalogue(text: string, location: string, logger: Logger): KnownExploitedCatalogue {
   const validate = new Ajv({ allErrors: true, strict: true }).compile<KevDocument>(KEV_CATALOGUE_SCHEMA);
+  const deep = excessJsonDepth(text);
+  if (deep !== undefined)
+    throw new ExternalError(
+      'advisory',
+      'KevCatalogueInvalid',
+      `known-exploited catalogue ${location} nests deeper than ${MAX_JSON_DEPTH} levels`,
+      {
+        context: { path: location },
+      },
+    );
   let value: unknown;
   try {
     value = JSON.parse(text);

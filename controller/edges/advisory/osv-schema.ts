@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { OsvRecord } from '../../core/advisory/osv-record.js';
 import type { SkippedRecord } from '../../ports/advisory-source.js';
+import { excessJsonDepth, MAX_JSON_DEPTH } from '../io/json-depth.js';
 
 const text = { type: 'string' } as const;
 const textList = { type: 'array', items: text, maxItems: 100_000 } as const;
@@ -98,6 +99,12 @@ export function createOsvRecordReader(options: { maxRecordBytes?: number } = {})
       return {
         ok: false,
         skipped: { origin, reason: 'unreadable', detail: `record of ${json.length} characters exceeds the record limit` },
+      };
+    const deep = excessJsonDepth(json);
+    if (deep !== undefined)
+      return {
+        ok: false,
+        skipped: { origin, reason: 'invalid-json', detail: `nested deeper than ${MAX_JSON_DEPTH} levels at offset ${deep}` },
       };
     let value: unknown;
     try {

@@ -196,6 +196,29 @@ describe('hostile input: memory', { timeout: 300_000 }, () => {
     assertBounded(run);
   });
 
+  it('deeply nested JSON (an inventory, a record) is refused before it is parsed', async () => {
+    const deep = path.join(dir, 'deep.json');
+    const nest = 500_000;
+    writeFileSync(deep, `{"apiVersion":"patchward.io/v1alpha1","kind":"HostInventory","labels":${'['.repeat(nest)}${']'.repeat(nest)}}`);
+    const feed = path.join(dir, 'deep-osv');
+    mkdirSync(feed);
+    writeFileSync(path.join(feed, 'DSA-1.json'), osvRecord('DSA-1'));
+    writeFileSync(
+      path.join(feed, 'DSA-9.json'),
+      `{"id":"DSA-9","modified":"2026-01-01T00:00:00Z","database_specific":${'{"a":'.repeat(nest)}1${'}'.repeat(nest)}}`,
+    );
+    const inventoryRun = await runPatchwardChild(['assess', '--inventory', deep, '--advisories', feed], { cwd: dir });
+    assert.equal(inventoryRun.code, 2);
+    assert.match(inventoryRun.stderr, /deep\.json: JSON nested deeper than 64 levels at offset [0-9]+/);
+    assertBounded(inventoryRun);
+    const recordRun = await runPatchwardChild(['assess', '--inventory', inventory, '--advisories', feed, '--log-level', 'warn'], {
+      cwd: dir,
+    });
+    assert.equal(recordRun.code, 0, recordRun.stderr);
+    assert.match(recordRun.stderr, /"origin":"DSA-9\.json".*nested deeper than 64 levels.*advisory record skipped/);
+    assertBounded(recordRun);
+  });
+
   it('a 300 MB vercmp --batch line is refused at the line cap', async () => {
     const chunk = Buffer.alloc(MiB, 0x31);
     function* stdin(): Generator<Buffer> {
