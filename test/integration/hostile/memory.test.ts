@@ -1,7 +1,8 @@
 /**
  * Hostile input, class "Memory": every read is capped, so a huge input costs its cap, not its size.
  * Each case runs the real CLI as a child under GNU time and asserts exit code, message and the
- * child's peak resident memory (`MAX_PEAK_MIB`; the CLI alone peaks near 80 MiB). The big inputs
+ * child's peak resident memory (`MAX_PEAK_MIB`: the CLI alone peaks near 80 MiB, the worst case
+ * here near 200 MiB on Node 24, against inputs of 300 MB to 3 GiB). The big inputs
  * are made here: sparse files, streamed responses and highly compressible archives.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { hasStackTrace, runPatchwardChild } from '../../helpers/run-patchward-child.js';
 import { buildZip, inventoryList, osvRecord, TestServer, workdir } from './corpus.js';
 
-const MAX_PEAK_MIB = 250;
+const MAX_PEAK_MIB = 300;
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
