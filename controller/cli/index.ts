@@ -12,7 +12,13 @@ export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, ass
 function helpText(): string {
   const lines = ['usage: patchward <command> [options]', '', 'commands:'];
   for (const command of COMMANDS) lines.push(`  ${command.name.padEnd(12)} ${command.summary}`);
-  lines.push('', "Run 'patchward <command> --help' for a command's options.");
+  lines.push(
+    '',
+    'global options:',
+    '  --log-level LEVEL  trace, debug, info, warn (default), error, fatal or silent; stack traces only at debug',
+    '',
+    "Run 'patchward <command> --help' for a command's options. Input caps: docs/limits.md.",
+  );
   return lines.join('\n') + '\n';
 }
 
