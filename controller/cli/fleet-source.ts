@@ -2,13 +2,13 @@
  * Where a command's policy comes from: a validated policy repository (`-f DIR`) or one validated
  * policy file (`--fleet FILE`, `--baseline FILE`). Shared by `patchward inventory` and `assess`.
  */
-import { readFile } from 'node:fs/promises';
 import type { PolicySet, ResolvedHost } from '../core/model/index.js';
 import { validatePolicySet } from '../core/model/validate-policy-set.js';
 import { formatProblem, resolveFleetHosts } from '../core/model/index.js';
 import { collectFleetInventory, type FleetInventory } from '../edges/inventory/collect-fleet-inventory.js';
 import { loadPolicyRepository } from '../edges/policy-repo/load.js';
 import { readCrdSchemas } from '../edges/policy-repo/read-crds.js';
+import { READ_LIMITS, readInputText } from '../edges/io/bounded-read.js';
 import { FileSecretReader } from '../edges/transport/secrets/file-secret-reader.js';
 import { createKubeSecretReader, type KubeSecretReader } from '../edges/transport/secrets/kube-secret-reader.js';
 import { openLocalStateStore } from '../edges/state/local/local-state-store.js';
@@ -26,7 +26,8 @@ export class PolicySourceProblem extends InvalidInputError {}
  * does: CRD schema, grammar, exact file:line:column problems; any error refuses it whole.
  */
 export async function loadValidPolicyFile(file: string, now: Date): Promise<PolicySet> {
-  const checked = validatePolicySet([{ path: file, text: await readFile(file, 'utf8') }], await readCrdSchemas(), now);
+  const text = await readInputText(file, { limit: READ_LIMITS.policyFile });
+  const checked = validatePolicySet([{ path: file, text }], await readCrdSchemas(), now);
   if (!checked.ok) throw new PolicySourceProblem(`${file} is not a valid policy file:\n${checked.problems.map(formatProblem).join('\n')}`);
   return checked.value;
 }

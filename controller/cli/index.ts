@@ -5,6 +5,7 @@ import { inventoryCommand } from './commands/inventory.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
+import { humanStream, reportFailure } from './safe-output.js';
 
 /** The command table: one entry per sub-command, each in its own file under commands/. */
 export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand, planCommand];
@@ -12,12 +13,23 @@ export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, ass
 function helpText(): string {
   const lines = ['usage: patchward <command> [options]', '', 'commands:'];
   for (const command of COMMANDS) lines.push(`  ${command.name.padEnd(12)} ${command.summary}`);
-  lines.push('', "Run 'patchward <command> --help' for a command's options.");
+  lines.push(
+    '',
+    'global options:',
+    '  --log-level LEVEL  trace, debug, info, warn (default), error, fatal or silent; stack traces only at debug',
+    '',
+    "Run 'patchward <command> --help' for a command's options. Input caps: docs/limits.md.",
+  );
   return lines.join('\n') + '\n';
 }
 
-/** Dispatches argv (without node and script) to a command; returns the exit code. */
-export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+/**
+ * Dispatches argv (without node and script) to a command; returns the exit code. Messages on
+ * stderr pass through `humanText` (control characters escaped, credentials stripped); an error a
+ * command did not handle is reported as a message, exit 2, never as a stack trace.
+ */
+export async function runCli(argv: readonly string[], rawIo: CommandIo): Promise<number> {
+  const io: CommandIo = { ...rawIo, stderr: humanStream(rawIo.stderr) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(helpText());
@@ -28,5 +40,10 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     io.stderr.write(`patchward: unknown command '${name}'\n\n${helpText()}`);
     return EXIT.usage;
   }
-  return command.run(rest, io);
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    reportFailure(command.name, error, io);
+    return EXIT.usage;
+  }
 }

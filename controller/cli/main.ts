@@ -7,6 +7,28 @@ function isBrokenPipe(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EPIPE';
 }
 
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** Takes `--log-level LEVEL` (anywhere in argv) out of argv; the level or a message. */
+export function splitLogLevel(argv: readonly string[], fallback: string): { level: string; rest: string[] } | string {
+  const rest: string[] = [];
+  let level = fallback;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (arg === '--') {
+      rest.push(...argv.slice(index));
+      break;
+    }
+    if (arg === '--log-level' || arg.startsWith('--log-level=')) {
+      const value = arg === '--log-level' ? argv[++index] : arg.slice('--log-level='.length);
+      if (value === undefined || !LOG_LEVELS.includes(value))
+        return `--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(value ?? '')}`;
+      level = value;
+    } else rest.push(arg);
+  }
+  return { level, rest };
+}
+
 /** Process entry for the `patchward` binary: the only place that touches process state. */
 export async function main(): Promise<void> {
   // A closed pipe on stdout is not a failure of ours: stop quietly, like other Unix tools.
@@ -14,8 +36,14 @@ export async function main(): Promise<void> {
     if (isBrokenPipe(error)) process.exit(0);
     throw error;
   });
-  const logger = createLogger({ level: process.env['PATCHWARD_LOG_LEVEL'] ?? 'warn' });
-  const code = await runCli(process.argv.slice(2), {
+  const split = splitLogLevel(process.argv.slice(2), process.env['PATCHWARD_LOG_LEVEL'] ?? 'warn');
+  if (typeof split === 'string') {
+    process.stderr.write(`patchward: ${split}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger({ level: LOG_LEVELS.includes(split.level) ? split.level : 'warn' });
+  const code = await runCli(split.rest, {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,

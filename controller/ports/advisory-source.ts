@@ -23,6 +23,8 @@ export interface AdvisoryBatch {
   /** Identifies the content: an archive's sha256, a directory's newest mtime + count, an ETag. */
   readonly revision: string;
   readonly records: readonly OsvRecord[];
+  /** Where each record came from (file path or `archive:entry`), index for index; for messages about conflicts. */
+  readonly origins?: readonly string[];
   readonly skipped: readonly SkippedRecord[];
   /** True when an HTTP source served its disk cache because the origin could not be reached. */
   readonly stale: boolean;

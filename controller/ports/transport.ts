@@ -17,7 +17,15 @@ export interface RunOptions {
   readonly stdin?: string | Buffer;
   /** Run through `sudo -n --` (non-root users); a password prompt becomes `SudoRequiresPassword`. */
   readonly sudo?: boolean;
+  /**
+   * Most bytes collected per stream (stdout, stderr); more kills the command and throws
+   * `OutputTooLarge`. Default `DEFAULT_MAX_OUTPUT_BYTES` (64 MiB; docs/limits.md `host-output`).
+   */
+  readonly maxOutputBytes?: number;
 }
+
+/** Default cap on what one command may print per stream (the `host-output` limit). */
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 export interface CommandResult {
   readonly exitCode: number;
@@ -68,6 +76,8 @@ export const TRANSPORT_ERROR_CODES = {
   invalidCommand: 'InvalidCommand',
   /** The program could not be started (local: not found, not executable). */
   spawnFailed: 'SpawnFailed',
+  /** The command printed more than `maxOutputBytes` on stdout or stderr and was killed. */
+  outputTooLarge: 'OutputTooLarge',
 } as const;
 
 export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[keyof typeof TRANSPORT_ERROR_CODES];

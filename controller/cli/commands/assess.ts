@@ -4,14 +4,14 @@
  * a fix that exists, is not held, and is rated SEVERITY or higher (or is known-exploited when
  * SEVERITY is `known-exploited`); exit 2 for bad arguments or unreadable input.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 import { collectLive, PolicySourceProblem, fleetHostsOf, loadValidPolicyFile, loadValidPolicySet } from '../fleet-source.js';
-import { positiveNumber } from '../options.js';
+import { numberInRange, OPTION_RANGES } from '../options.js';
 import { resolveStateDirectory } from '../../config/state-dir.js';
 import { InvalidInputError, UsageError } from '../../errors.js';
 import { ADVISORY_STREAMS, type AdvisoryStream } from '../../core/advisory/ecosystem.js';
@@ -25,11 +25,12 @@ import type { HostInventory } from '../../core/inventory/host-inventory.js';
 import { createInventoryValidator } from '../../core/inventory/inventory-validator.js';
 import { versionSchemeFor } from '../../core/version/index.js';
 import { OsvDirectorySource } from '../../edges/advisory/directory-source.js';
-import { OsvHttpSource } from '../../edges/advisory/http-source.js';
+import { DEFAULT_FEED_READ_TIMEOUT_MS, DEFAULT_FEED_TIMEOUT_MS, OsvHttpSource } from '../../edges/advisory/http-source.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
 import { OsvZipSource } from '../../edges/advisory/zip-source.js';
-import { isPatchwardError } from '../../errors.js';
+import { type ReadLimits, readInputText, readLimitsFrom } from '../../edges/io/bounded-read.js';
+import { excessJsonDepth, MAX_JSON_DEPTH } from '../../edges/io/json-depth.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
 
 const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR) --advisories DIR|ZIP|URL... [options]
@@ -52,6 +53,11 @@ const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR)
   --streams LIST         advisory streams that apply, comma-separated (standard,pro,fips,fips-updates,
                          fips-preview); default standard: Ubuntu Pro/ESM and FIPS-only fixes are ignored
   --cache-dir DIR        cache for --advisories URLs (default $XDG_CACHE_HOME/patchward or ~/.cache/patchward)
+  --feed-timeout S       whole download of an --advisories URL, in seconds (default 600)
+  --feed-read-timeout S  longest wait for the next piece of a download, in seconds (default 30)
+  --allow-redirect HOST  a feed may redirect to HOST (repeatable); other hosts are refused
+  --limit NAME=SIZE      raise or lower a per-read cap (repeatable), e.g. --limit http-body=2GiB;
+                         names and defaults in docs/limits.md
   --now RFC3339          the time holds are judged at (default: the current time)
 `;
 
@@ -59,21 +65,34 @@ class UsageProblem extends UsageError {}
 /** An input file that cannot be used (named, with its location); reported without the usage text. */
 class InputProblem extends InvalidInputError {}
 
+/**
+ * The files of one `--inventory` argument: the file itself, or every `*.json` of a directory. A
+ * `*.json` entry that is not a regular file (symbolic link, FIFO, directory …) is refused by name:
+ * silently skipping it would make its hosts vanish from the report.
+ */
 async function inventoryFiles(target: string): Promise<string[]> {
-  const info = await stat(target);
-  if (!info.isDirectory()) return [target];
-  const names = (await readdir(target)).filter((name) => name.endsWith('.json')).sort();
-  return names.map((name) => path.join(target, name));
+  const info = await stat(target).catch(() => undefined);
+  if (info === undefined || !info.isDirectory()) return [target];
+  const entries = (await readdir(target, { withFileTypes: true })).filter((entry) => entry.name.endsWith('.json'));
+  const odd = entries.find((entry) => !entry.isFile());
+  if (odd !== undefined)
+    throw new InputProblem(
+      `${path.join(target, odd.name)} is ${odd.isSymbolicLink() ? 'a symbolic link' : odd.isDirectory() ? 'a directory' : 'not a regular file'}; an inventory directory holds regular files only (give a linked file by its own path)`,
+    );
+  return entries.map((entry) => path.join(target, entry.name)).sort();
 }
 
-async function readInventories(targets: readonly string[]): Promise<HostInventory[]> {
+async function readInventories(targets: readonly string[], limits: ReadLimits): Promise<HostInventory[]> {
   const check = createInventoryValidator();
   const hosts: HostInventory[] = [];
   for (const target of targets) {
     for (const file of await inventoryFiles(target)) {
+      const text = await readInputText(file, { limit: limits.inventoryFile });
+      const deep = excessJsonDepth(text);
+      if (deep !== undefined) throw new InputProblem(`${file}: JSON nested deeper than ${MAX_JSON_DEPTH} levels at offset ${deep}`);
       let value: unknown;
       try {
-        value = JSON.parse(await readFile(file, 'utf8'));
+        value = JSON.parse(text);
       } catch (error) {
         throw new InputProblem(`${file}: not JSON (${error instanceof Error ? error.message : 'parse error'})`);
       }
@@ -95,37 +114,52 @@ async function readBaseline(file: string, now: Date): Promise<BaselineApprovals>
   return only.resource.spec as BaselineApprovals;
 }
 
-function positiveOption(raw: string | undefined, fallback: number, flag: string): number {
-  const value = positiveNumber(raw, fallback);
-  if (value === undefined) throw new UsageProblem(`${flag} must be a positive number, not '${raw ?? ''}'`);
+function rangedOption(
+  raw: string | undefined,
+  fallback: number,
+  flag: string,
+  range: { min: number; max: number; integer?: boolean },
+): number {
+  const value = numberInRange(raw, fallback, flag, range);
+  if (typeof value === 'string') throw new UsageProblem(value);
   return value;
 }
 
 /** `-f DIR`: the repository's hosts inventoried now over SSH, and its baseline when there is one. */
 async function liveFleet(
   dir: string,
-  values: { concurrency?: string; timeout?: string; state?: string },
+  settings: { concurrency: number; timeoutSeconds: number; stateDirectory: string },
   io: CommandIo,
 ): Promise<{ hosts: HostInventory[]; baseline?: BaselineApprovals }> {
   const policySet = await loadValidPolicySet(dir);
-  const settings = {
-    concurrency: positiveOption(values.concurrency, 50, '--concurrency'),
-    timeoutSeconds: positiveOption(values.timeout, 60, '--timeout'),
-    namespace: 'default',
-    stateDirectory: resolveStateDirectory(values.state, io.env, io.cwd, homedir()),
-  };
-  const { inventory } = await collectLive(fleetHostsOf(policySet, dir), settings, io);
+  const { inventory } = await collectLive(fleetHostsOf(policySet, dir), { ...settings, namespace: 'default' }, io);
   for (const host of inventory.items)
     if (host.status !== 'ok') io.stderr.write(`patchward assess: ${host.host}: ${host.status}: ${host.reason ?? ''}\n`);
   const only = policySet.patchBaselines.length === 1 ? policySet.patchBaselines[0] : undefined;
   return { hosts: [...inventory.items], ...(only === undefined ? {} : { baseline: only.resource.spec as BaselineApprovals }) };
 }
 
-function sourceFor(location: string, cacheDir: string, io: CommandIo): AdvisorySource {
-  if (/^https?:\/\//.test(location))
-    return new OsvHttpSource({ url: location, cacheDir, logger: io.logger.child({ component: 'advisory-http' }) });
+interface FeedSettings {
+  readonly cacheDir: string;
+  readonly limits: ReadLimits;
+  readonly timeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly allowedRedirectHosts: readonly string[];
+}
+
+function sourceFor(location: string, feed: FeedSettings, io: CommandIo): AdvisorySource {
+  if (/^https?:\/\//i.test(location))
+    return new OsvHttpSource({
+      url: location,
+      cacheDir: feed.cacheDir,
+      limits: feed.limits,
+      timeoutMs: feed.timeoutMs,
+      readTimeoutMs: feed.readTimeoutMs,
+      allowedRedirectHosts: feed.allowedRedirectHosts,
+      logger: io.logger.child({ component: 'advisory-http' }),
+    });
   const resolved = path.resolve(io.cwd, location);
-  return location.endsWith('.zip') ? new OsvZipSource(resolved) : new OsvDirectorySource(resolved);
+  return location.endsWith('.zip') ? new OsvZipSource(resolved, feed.limits) : new OsvDirectorySource(resolved, feed.limits);
 }
 
 function failsOn(assessment: FleetAssessment, threshold: string): boolean {
@@ -168,6 +202,10 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
       'fail-on': { type: 'string' },
       streams: { type: 'string' },
       'cache-dir': { type: 'string' },
+      'feed-timeout': { type: 'string' },
+      'feed-read-timeout': { type: 'string' },
+      'allow-redirect': { type: 'string', multiple: true },
+      limit: { type: 'string', multiple: true },
       now: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -187,16 +225,39 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const now = values.now === undefined ? new Date() : new Date(values.now);
   if (Number.isNaN(now.getTime())) throw new UsageProblem(`--now '${values.now}' is not a time`);
   const streams = parseStreams(values.streams);
-  const cacheDir = values['cache-dir'] ?? path.join(io.env['XDG_CACHE_HOME'] ?? path.join(io.env['HOME'] ?? io.cwd, '.cache'), 'patchward');
+  const cacheDir = path.resolve(
+    io.cwd,
+    values['cache-dir'] ?? path.join(io.env['XDG_CACHE_HOME'] ?? path.join(io.env['HOME'] ?? io.cwd, '.cache'), 'patchward'),
+  );
+  const limits = readLimitsFrom(values.limit);
+  if (typeof limits === 'string') throw new UsageProblem(limits);
+  const seconds = { ...OPTION_RANGES.timeoutSeconds };
+  const feed: FeedSettings = {
+    cacheDir,
+    limits,
+    timeoutMs: rangedOption(values['feed-timeout'], DEFAULT_FEED_TIMEOUT_MS / 1000, '--feed-timeout', seconds) * 1000,
+    readTimeoutMs: rangedOption(values['feed-read-timeout'], DEFAULT_FEED_READ_TIMEOUT_MS / 1000, '--feed-read-timeout', seconds) * 1000,
+    allowedRedirectHosts: values['allow-redirect'] ?? [],
+  };
+  const collection = {
+    concurrency: rangedOption(values.concurrency, 50, '--concurrency', { ...OPTION_RANGES.concurrency, integer: true }),
+    timeoutSeconds: rangedOption(values.timeout, 60, '--timeout', seconds),
+    stateDirectory: resolveStateDirectory(values.state, io.env, io.cwd, homedir()),
+  };
 
-  const live = values.policy === undefined ? undefined : await liveFleet(path.resolve(io.cwd, values.policy), values, io);
-  const fleet = live?.hosts ?? (await readInventories((values.inventory ?? []).map((item) => path.resolve(io.cwd, item))));
+  const live = values.policy === undefined ? undefined : await liveFleet(path.resolve(io.cwd, values.policy), collection, io);
+  const fleet =
+    live?.hosts ??
+    (await readInventories(
+      (values.inventory ?? []).map((item) => path.resolve(io.cwd, item)),
+      limits,
+    ));
   const baseline =
     values.baseline !== undefined ? await readBaseline(path.resolve(io.cwd, values.baseline), now) : (live?.baseline ?? { approvals: [] });
   const logger = io.logger.child({ component: 'assess' });
   const loaded = await loadAdvisoryIndex({
-    sources: values.advisories.map((location) => sourceFor(location, cacheDir, io)),
-    ...(values.kev === undefined ? {} : { knownExploited: new KevFileSource(path.resolve(io.cwd, values.kev), logger) }),
+    sources: values.advisories.map((location) => sourceFor(location, feed, io)),
+    ...(values.kev === undefined ? {} : { knownExploited: new KevFileSource(path.resolve(io.cwd, values.kev), logger, limits.kevFile) }),
     schemeFor: versionSchemeFor,
     logger,
   });
@@ -239,11 +300,6 @@ export const assessCommand: Command = {
         (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
       ) {
         io.stderr.write(`patchward assess: ${error.message}\n\n${USAGE}`);
-        return EXIT.usage;
-      }
-      if (isPatchwardError(error) || (error instanceof Error && 'code' in error && (error as NodeJS.ErrnoException).code === 'ENOENT')) {
-        io.stderr.write(`patchward assess: ${error.message}\n`);
-        io.logger.error({ err: error }, 'assess failed');
         return EXIT.usage;
       }
       throw error;

@@ -5,7 +5,7 @@ import type { ResolvedHost } from '../../core/model/index.js';
 import { formatInventoryTable } from '../../edges/inventory/inventory-table.js';
 import type { Command } from '../command.js';
 import { collectLive, fleetHostsOf, loadFleetFile, loadValidPolicySet } from '../fleet-source.js';
-import { positiveNumber } from '../options.js';
+import { numberInRange, OPTION_RANGES } from '../options.js';
 import { EXIT } from '../command.js';
 import { resolveStateDirectory } from '../../config/state-dir.js';
 
@@ -62,16 +62,20 @@ export const inventoryCommand: Command = {
       io.stdout.write(USAGE);
       return EXIT.ok;
     }
-    const concurrency = positiveNumber(values.concurrency, 50);
-    const timeout = positiveNumber(values.timeout, 60);
+    const concurrency = numberInRange(values.concurrency, 50, '--concurrency', { ...OPTION_RANGES.concurrency, integer: true });
+    const timeout = numberInRange(values.timeout, 60, '--timeout', OPTION_RANGES.timeoutSeconds);
     const source = values.policy ?? values.fleet;
     const problem =
       source === undefined || (values.policy !== undefined && values.fleet !== undefined)
         ? 'give either -f POLICY_DIR or --fleet FILE'
-        : concurrency === undefined || timeout === undefined || !['table', 'json'].includes(values.output)
-          ? 'bad --output, --concurrency or --timeout'
-          : undefined;
-    if (problem !== undefined || source === undefined || concurrency === undefined || timeout === undefined) {
+        : typeof concurrency === 'string'
+          ? concurrency
+          : typeof timeout === 'string'
+            ? timeout
+            : !['table', 'json'].includes(values.output)
+              ? `--output must be table or json, not ${JSON.stringify(values.output)}`
+              : undefined;
+    if (problem !== undefined || source === undefined || typeof concurrency === 'string' || typeof timeout === 'string') {
       io.stderr.write(`patchward inventory: ${problem ?? 'bad arguments'}\n\n${USAGE}`);
       return EXIT.usage;
     }

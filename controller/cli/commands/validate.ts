@@ -1,34 +1,36 @@
 import { resolve } from 'node:path';
 import { formatProblem, type Problem } from '../../core/model/problem.js';
 import type { PolicySet } from '../../core/model/policy-set.js';
+import { terminalSafe } from '../../core/text/terminal-safe.js';
 import { isPatchwardError } from '../../errors.js';
 import { createPolicyRepositoryLoader } from '../../edges/policy-repo/load.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 
-const USAGE = `usage: patchward validate [DIR] [--output text|json]
+const USAGE = `usage: patchward validate [DIR] [--output table|json]
 
 Validates a policy repository (every *.yaml and *.yml under DIR, default .) against the
 patchward.io/v1alpha1 schemas and the checks across documents. Prints every problem as
 file:line:column: severity: field.path: message, sorted by file and line.
+--output table (the default; 'text' is an alias) or json.
 
 exit status: 0 valid (warnings may be printed), 1 problems found, 2 usage error
 `;
 
-type OutputFormat = 'text' | 'json';
+type OutputFormat = 'table' | 'json';
 
 function parseArgs(args: readonly string[]): { dir: string; output: OutputFormat; help: boolean } | string {
   let dir: string | undefined;
-  let output: OutputFormat = 'text';
+  let output: OutputFormat = 'table';
   let help = false;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
     if (arg === '--help' || arg === '-h') help = true;
     else if (arg === '--output' || arg === '-o' || arg.startsWith('--output=')) {
       const value = arg.startsWith('--output=') ? arg.slice('--output='.length) : args[++index];
-      if (value !== 'text' && value !== 'json')
-        return `--output must be text or json, not ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
-      output = value;
+      if (value !== 'table' && value !== 'text' && value !== 'json')
+        return `--output must be table or json, not ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
+      output = value === 'text' ? 'table' : value;
     } else if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
     else if (dir === undefined) dir = arg;
     else return `only one directory may be given (got ${dir} and ${arg})`;
@@ -55,12 +57,12 @@ function summary(set: PolicySet): string {
 }
 
 function writeText(io: CommandIo, dir: string, problems: readonly Problem[], set: PolicySet | undefined): void {
-  for (const problem of problems) io.stdout.write(`${formatProblem(problem)}\n`);
+  for (const problem of problems) io.stdout.write(`${terminalSafe(formatProblem(problem))}\n`);
   const errors = problems.filter((problem) => problem.severity === 'error').length;
   const warnings = problems.length - errors;
   const tail = warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
-  if (set !== undefined) io.stdout.write(`${dir}: valid (${summary(set)}${tail})\n`);
-  else io.stdout.write(`${dir}: invalid: ${errors} error${errors === 1 ? '' : 's'}${tail}\n`);
+  if (set !== undefined) io.stdout.write(`${terminalSafe(dir)}: valid (${summary(set)}${tail})\n`);
+  else io.stdout.write(`${terminalSafe(dir)}: invalid: ${errors} error${errors === 1 ? '' : 's'}${tail}\n`);
 }
 
 /** `patchward validate [DIR]`: what a policy repository's CI or pre-commit hook runs. */

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { isVersionSchemeId, versionProblem, versionSchemeFor } from '../../core/version/index.js';
+import { boundedLines, isInputError, type ReadLimit, readLimitsFrom } from '../../edges/io/bounded-read.js';
 import type { VersionScheme, VersionSchemeId } from '../../ports/version-scheme.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
@@ -14,7 +14,8 @@ Compares two package versions and prints -1 (A < B), 0 (equal) or 1 (A > B).
                      rpm: EVR order of rpm 4.18 (rpm.vercmp), a missing epoch is 0.
   --batch            read tab-separated pairs "A<TAB>B[<TAB>...]" from stdin, one per line,
                      and print one result per line; a first line "a<TAB>b..." is a header
-                     and skipped; extra columns are ignored.
+                     and skipped; extra columns are ignored. A line may be at most 64 KiB
+                     (--limit line=SIZE).
   -h, --help         show this help.
 Exit 0 on success, 2 on an invalid version or wrong usage.
 `;
@@ -45,14 +46,13 @@ async function write(io: CommandIo, text: string): Promise<void> {
   if (!io.stdout.write(text)) await once(io.stdout, 'drain');
 }
 
-async function runBatch(scheme: VersionScheme, io: CommandIo): Promise<number> {
-  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+async function runBatch(scheme: VersionScheme, io: CommandIo, lineLimit: ReadLimit): Promise<number> {
+  const lines = boundedLines(io.stdin as AsyncIterable<Uint8Array | string>, { input: 'stdin', limit: lineLimit });
   let lineNumber = 0;
   let block: string[] = [];
   try {
-    for await (const raw of lines) {
+    for await (const line of lines) {
       lineNumber++;
-      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       const firstTab = line.indexOf('\t');
       const secondTab = firstTab < 0 ? -1 : line.indexOf('\t', firstTab + 1);
       if (firstTab < 0) {
@@ -75,8 +75,11 @@ async function runBatch(scheme: VersionScheme, io: CommandIo): Promise<number> {
         block = [];
       }
     }
-  } finally {
-    lines.close();
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    await write(io, block.join(''));
+    io.stderr.write(`patchward vercmp: ${error.message}\n`);
+    return EXIT.usage;
   }
   if (block.length > 0) await write(io, block.join(''));
   io.logger.debug({ scheme: scheme.id, lines: lineNumber }, 'vercmp batch done');
@@ -98,6 +101,7 @@ export const vercmpCommand: Command = {
         options: {
           scheme: { type: 'string' },
           batch: { type: 'boolean', default: false },
+          limit: { type: 'string', multiple: true },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -115,7 +119,9 @@ export const vercmpCommand: Command = {
     const scheme = versionSchemeFor(schemeId);
     if (values.batch === true) {
       if (positionals.length > 0) return usageError(io, '--batch reads pairs from stdin and takes no versions');
-      return runBatch(scheme, io);
+      const limits = readLimitsFrom(values.limit);
+      if (typeof limits === 'string') return usageError(io, limits);
+      return runBatch(scheme, io, limits.line);
     }
     const [a, b] = positionals;
     if (positionals.length !== 2 || a === undefined || b === undefined) {

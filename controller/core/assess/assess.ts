@@ -349,6 +349,16 @@ function assessHost(context: Context, host: HostInventory): HostAssessment {
   const releaseCtx = releaseContext(context, release, context.baseline.holdsFor(host.labels));
   if (releaseCtx === undefined) return { ...base, release, state: 'unknown', reason: `no advisory data for release ${release}` };
   const result = memoisedPackageSet(context, releaseCtx, host.packages);
+  // A version the scheme cannot read cannot be compared: the host is unknown, never compliant.
+  const [first, ...more] = result.problems;
+  if (first !== undefined)
+    return {
+      ...base,
+      release,
+      state: 'unknown',
+      reason: `installed ${first.package} ${first.version} is not a valid version (${first.reason})${more.length > 0 ? `, and ${more.length} more` : ''}`,
+      result,
+    };
   return { ...base, release, state: stateOf(result, base.rebootRequired), result };
 }
 

@@ -1,8 +1,10 @@
 /**
  * CSV report (RFC 4180: CRLF line ends, fields with `"`, `,`, CR or LF quoted, quotes doubled):
+ * fields that a spreadsheet would evaluate (`=`, `+`, `-`, `@`, TAB, CR first) start with `'`;
  * one row per host × missing fix; a host without findings (compliant or unknown) still gets one
  * row with empty finding columns, so every host of the fleet appears. `cves` are space-separated.
  */
+import { csvSafeField } from '../text/terminal-safe.js';
 import type { FleetAssessment, HostAssessment, MissingFix } from './assessment.js';
 
 export const CSV_COLUMNS = [
@@ -22,8 +24,9 @@ export const CSV_COLUMNS = [
   'held',
 ] as const;
 
+/** One field: quoted per RFC 4180, formulas neutralised and control characters escaped (OWASP). */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return csvSafeField(value);
 }
 
 function row(host: HostAssessment, finding: MissingFix | undefined): string {

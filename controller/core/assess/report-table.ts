@@ -1,5 +1,6 @@
 /** Plain-text table for people: per host state, advisory counts by severity, top advisories. */
 import { SEVERITY_RANK } from '../advisory/severity.js';
+import { terminalSafe } from '../text/terminal-safe.js';
 import { COMPLIANCE_STATES, type FleetAssessment, type HostAssessment, type MissingFix } from './assessment.js';
 
 function topAdvisories(host: HostAssessment, count: number): string {
@@ -27,6 +28,7 @@ function topAdvisories(host: HostAssessment, count: number): string {
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells
+    .map(terminalSafe)
     .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
     .join('  ')
     .trimEnd();
@@ -51,7 +53,7 @@ export function renderTable(assessment: FleetAssessment, options: { readonly top
       host.state === 'unknown' ? (host.reason ?? '') : topAdvisories(host, options.top ?? 3),
     ];
   });
-  const widths = header.map((_, i) => Math.max(header[i]?.length ?? 0, ...rows.map((cells) => cells[i]?.length ?? 0)));
+  const widths = header.map((_, i) => Math.max(header[i]?.length ?? 0, ...rows.map((cells) => terminalSafe(cells[i] ?? '').length)));
   const lines = [pad(header, widths), ...rows.map((cells) => pad(cells, widths))];
   const { summary } = assessment;
   const states = COMPLIANCE_STATES.map((state) => `${state} ${summary.byState[state]}`).join(', ');
@@ -69,7 +71,9 @@ export function renderTable(assessment: FleetAssessment, options: { readonly top
         ...(exposure.unfixed ? ['unfixed'] : []),
       ];
       lines.push(
-        `  ${exposure.advisory.padEnd(36)} ${String(exposure.hosts).padStart(6)} hosts  ${tags.join(', ')}${exposure.cves.length > 0 ? `  ${exposure.cves.slice(0, 4).join(' ')}${exposure.cves.length > 4 ? ' …' : ''}` : ''}`,
+        terminalSafe(
+          `  ${exposure.advisory.padEnd(36)} ${String(exposure.hosts).padStart(6)} hosts  ${tags.join(', ')}${exposure.cves.length > 0 ? `  ${exposure.cves.slice(0, 4).join(' ')}${exposure.cves.length > 4 ? ' …' : ''}` : ''}`,
+        ),
       );
     }
   }

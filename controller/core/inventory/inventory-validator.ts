@@ -2,7 +2,7 @@
  * Checks a parsed inventory document against `HOST_INVENTORY_SCHEMA` and returns its hosts or the
  * schema errors as text. Compile once with `createInventoryValidator()` and reuse the function.
  */
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { HOST_INVENTORY_SCHEMA, type HostInventory, type HostInventoryList } from './host-inventory.js';
 
@@ -12,13 +12,45 @@ export type InventoryCheck =
   | { readonly ok: true; readonly hosts: readonly HostInventory[] }
   | { readonly ok: false; readonly errors: readonly string[] };
 
+/** `/items/3/packages/0/name` → `items[3].packages[0].name` (the whole document: `(document)`). */
+function fieldPath(pointer: string): string {
+  if (pointer === '') return '(document)';
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, segment) => (/^[0-9]+$/.test(segment) ? `${path}[${segment}]` : path === '' ? segment : `${path}.${segment}`), '');
+}
+
+/** One ajv error as a sentence naming the field, the unknown or missing one included. */
+function describe(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  const at = fieldPath(error.instancePath);
+  if (error.keyword === 'additionalProperties') return `${at}: unknown field ${JSON.stringify(params['additionalProperty'])}`;
+  if (error.keyword === 'required') return `${at}: required field ${JSON.stringify(params['missingProperty'])} is missing`;
+  if (error.keyword === 'const') return `${at}: must be ${JSON.stringify(params['allowedValue'])}`;
+  if (error.keyword === 'enum')
+    return `${at}: must be one of ${(params['allowedValues'] as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`;
+  return `${at}: ${error.message ?? 'is invalid'}`;
+}
+
+/**
+ * The document's `kind` picks the schema (a HostInventoryList or one HostInventory), so that an
+ * error inside `items[N]` is reported at that path, not as a mismatch of the other `oneOf` branch.
+ */
 export function createInventoryValidator(): (document: unknown) => InventoryCheck {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
-  const validate = ajv.compile<HostInventory | HostInventoryList>(HOST_INVENTORY_SCHEMA);
+  const [hostSchema, listSchema] = HOST_INVENTORY_SCHEMA.oneOf;
+  const validateHost = ajv.compile<HostInventory>(hostSchema);
+  const validateList = ajv.compile<HostInventoryList>(listSchema);
   return (document) => {
-    if (!validate(document))
-      return { ok: false, errors: (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`) };
-    return { ok: true, hosts: document.kind === 'HostInventoryList' ? document.items : [document] };
+    const isList = typeof document === 'object' && document !== null && (document as { kind?: unknown }).kind === 'HostInventoryList';
+    if (isList) {
+      if (!validateList(document)) return { ok: false, errors: (validateList.errors ?? []).map(describe) };
+      return { ok: true, hosts: document.items };
+    }
+    if (!validateHost(document)) return { ok: false, errors: (validateHost.errors ?? []).map(describe) };
+    return { ok: true, hosts: [document] };
   };
 }

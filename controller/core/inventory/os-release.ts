@@ -36,6 +36,13 @@ const FAMILY_BY_OS_ID: Readonly<Record<string, OsFamily>> = {
   ol: 'rhel',
 };
 
+/** The os-release IDs of one family, sorted (the facts script's RHEL test is built from this). */
+export function osIdsOfFamily(family: OsFamily): string[] {
+  return Object.keys(FAMILY_BY_OS_ID)
+    .filter((id) => FAMILY_BY_OS_ID[id] === family)
+    .sort();
+}
+
 /** Family of one os-release ID; undefined when unknown. */
 export function familyOfOsId(id: string): OsFamily | undefined {
   return Object.hasOwn(FAMILY_BY_OS_ID, id) ? FAMILY_BY_OS_ID[id] : undefined;

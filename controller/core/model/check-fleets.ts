@@ -2,6 +2,7 @@
 import { resolveFleetHosts, type ResolvedHost } from './fleet-hosts.js';
 import type { Fleet } from './generated/kinds.js';
 import { problemAt, locationText } from './document-problem.js';
+import { hostKeyProblem } from './host-key.js';
 import { parseReleaseKey } from './os-release.js';
 import { PROBLEM_CODES, type Problem } from './problem.js';
 import type { CheckedDocument } from './validate-policy-set.js';
@@ -45,6 +46,19 @@ function sshProblems(entry: HostEntry): Problem[] {
       ),
     );
   }
+  const ownKeys = document.resource.spec.hosts[host.index]?.ssh?.hostKeys !== undefined;
+  host.ssh.hostKeys.forEach((key, index) => {
+    const problem = hostKeyProblem(key);
+    if (problem === undefined) return;
+    problems.push(
+      problemAt(
+        document,
+        ownKeys ? [...path, 'ssh', 'hostKeys', index] : ['spec', 'defaults', 'ssh', 'hostKeys', index],
+        PROBLEM_CODES.schema,
+        `host key of ${host.name} is not a valid key: ${problem}`,
+      ),
+    );
+  });
   const os = host.labels['os'];
   if (os !== undefined && parseReleaseKey(os) === undefined) {
     const own = document.resource.spec.hosts[host.index]?.labels?.['os'] !== undefined;

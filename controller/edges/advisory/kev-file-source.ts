@@ -3,11 +3,12 @@
  * `{ catalogVersion?, vulnerabilities: [{ cveID, dateAdded, dueDate?, knownRansomwareCampaignUse? }] }`.
  * Checked with a compiled ajv schema; entries without a well-formed CVE id are skipped.
  */
-import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { ExternalError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { KnownExploitedCatalogue, KnownExploitedEntry, KnownExploitedSource } from '../../ports/advisory-source.js';
+import { isInputError, READ_LIMITS, type ReadLimit, readInputText } from '../io/bounded-read.js';
+import { excessJsonDepth, MAX_JSON_DEPTH } from '../io/json-depth.js';
 
 export const KEV_CATALOGUE_SCHEMA = {
   $id: 'https://patchward.io/schemas/edge/kev-catalogue.json',
@@ -43,6 +44,16 @@ const CVE_ID = /^CVE-[0-9]{4}-[0-9]{4,}$/;
 /** Parses and checks catalogue JSON text; throws `ExternalError` when the document is unusable. */
 export function parseKevCatalogue(text: string, location: string, logger: Logger): KnownExploitedCatalogue {
   const validate = new Ajv({ allErrors: true, strict: true }).compile<KevDocument>(KEV_CATALOGUE_SCHEMA);
+  const deep = excessJsonDepth(text);
+  if (deep !== undefined)
+    throw new ExternalError(
+      'advisory',
+      'KevCatalogueInvalid',
+      `known-exploited catalogue ${location} nests deeper than ${MAX_JSON_DEPTH} levels`,
+      {
+        context: { path: location },
+      },
+    );
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -81,17 +92,20 @@ export class KevFileSource implements KnownExploitedSource {
   readonly kind = 'kev-file';
   readonly #path: string;
   readonly #logger: Logger;
+  readonly #limit: ReadLimit;
 
-  constructor(path: string, logger: Logger) {
+  constructor(path: string, logger: Logger, limit: ReadLimit = READ_LIMITS.kevFile) {
     this.#path = path;
     this.#logger = logger;
+    this.#limit = limit;
   }
 
   async load(): Promise<KnownExploitedCatalogue> {
     let text: string;
     try {
-      text = await readFile(this.#path, 'utf8');
+      text = await readInputText(this.#path, { limit: this.#limit });
     } catch (error) {
+      if (isInputError(error)) throw error;
       throw new ExternalError('advisory', 'KevCatalogueUnreadable', `cannot read known-exploited catalogue ${this.#path}`, {
         cause: error,
         context: { path: this.#path },

@@ -3,6 +3,11 @@
  * everything that was dropped: unreadable or schema-failing records and entries or versions that
  * fail the release's grammar at `warn` with the `advisory` field; withdrawn records at `info`;
  * superseded copies and ecosystems we do not serve at `debug`.
+ *
+ * Integrity: two copies of one record id with the same `modified` time but different content
+ * (a feed that was tampered with, or two sources that disagree) refuse the load with
+ * `AdvisoryRecordConflict`, naming the id and both origins: neither file-name order nor source
+ * order may decide which one counts. Identical copies are harmless and kept once.
  */
 import type { VersionScheme, VersionSchemeId } from '../../ports/version-scheme.js';
 import type { AdvisoryBatch, AdvisorySource, KnownExploitedCatalogue, KnownExploitedSource } from '../../ports/advisory-source.js';
@@ -11,6 +16,7 @@ import type { AdvisoryIndex } from '../../core/advisory/advisory-index.js';
 import type { IndexProblem } from '../../core/advisory/advisory.js';
 import type { OsvRecord } from '../../core/advisory/osv-record.js';
 import type { Logger } from '../../log.js';
+import { StalledError } from '../../errors.js';
 
 export interface LoadIndexOptions {
   readonly sources: readonly AdvisorySource[];
@@ -42,6 +48,28 @@ function logProblem(logger: Logger, problem: IndexProblem): void {
   else logger.warn(fields, 'advisory data rejected');
 }
 
+/** Refuses two different records with the same id and the same `modified` time (see the module comment). */
+export function checkRecordConflicts(batches: readonly AdvisoryBatch[]): void {
+  const seen = new Map<string, { time: number; record: OsvRecord; origin: string }>();
+  for (const batch of batches) {
+    batch.records.forEach((record, index) => {
+      const origin = batch.origins?.[index] ?? batch.location;
+      const time = Date.parse(record.modified);
+      const earlier = seen.get(record.id);
+      if (earlier === undefined || earlier.time !== time) {
+        if (earlier === undefined || time > earlier.time) seen.set(record.id, { time, record, origin });
+        return;
+      }
+      if (Number.isNaN(time) || JSON.stringify(earlier.record) === JSON.stringify(record)) return;
+      throw new StalledError(
+        'AdvisoryRecordConflict',
+        `advisory ${record.id} has two different records with the same modified time ${record.modified}: ${earlier.origin} and ${origin}; refusing to choose one (remove the wrong copy)`,
+        { context: { advisory: record.id, first: earlier.origin, second: origin } },
+      );
+    });
+  }
+}
+
 export async function loadAdvisoryIndex(options: LoadIndexOptions): Promise<LoadedIndex> {
   const log = options.logger;
   const started = performance.now();
@@ -49,6 +77,7 @@ export async function loadAdvisoryIndex(options: LoadIndexOptions): Promise<Load
     Promise.all(options.sources.map((source) => source.load())),
     options.knownExploited?.load(),
   ]);
+  checkRecordConflicts(batches);
   const records: OsvRecord[] = [];
   for (const batch of batches) {
     for (const skipped of batch.skipped) {

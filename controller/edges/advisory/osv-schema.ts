@@ -5,9 +5,14 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { OsvRecord } from '../../core/advisory/osv-record.js';
 import type { SkippedRecord } from '../../ports/advisory-source.js';
+import { excessJsonDepth, MAX_JSON_DEPTH } from '../io/json-depth.js';
 
 const text = { type: 'string' } as const;
-const textList = { type: 'array', items: text } as const;
+const textList = { type: 'array', items: text, maxItems: 100_000 } as const;
+/** Structural caps on one record (beside its size cap): no real OSV record comes near them. */
+const MAX_AFFECTED = 10_000;
+const MAX_RANGES = 1_000;
+const MAX_EVENTS = 10_000;
 const severityList = {
   type: 'array',
   items: { type: 'object', required: ['type', 'score'], properties: { type: text, score: text } },
@@ -30,6 +35,7 @@ export const OSV_RECORD_SCHEMA = {
     database_specific: { type: 'object' },
     affected: {
       type: 'array',
+      maxItems: MAX_AFFECTED,
       items: {
         type: 'object',
         required: ['package'],
@@ -41,6 +47,7 @@ export const OSV_RECORD_SCHEMA = {
           },
           ranges: {
             type: 'array',
+            maxItems: MAX_RANGES,
             items: {
               type: 'object',
               required: ['type', 'events'],
@@ -48,6 +55,7 @@ export const OSV_RECORD_SCHEMA = {
                 type: text,
                 events: {
                   type: 'array',
+                  maxItems: MAX_EVENTS,
                   items: {
                     type: 'object',
                     properties: { introduced: text, fixed: text, last_affected: text, limit: text },
@@ -68,18 +76,36 @@ export const OSV_RECORD_SCHEMA = {
 
 export type OsvReadResult = { readonly ok: true; readonly record: OsvRecord } | { readonly ok: false; readonly skipped: SkippedRecord };
 
-function describe(errors: readonly ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .slice(0, 3)
-    .map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`)
-    .join('; ');
+/** One ajv error as a sentence that names the field (the unknown or missing one too). */
+function describeError(error: ErrorObject): string {
+  const at = error.instancePath || '/';
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') return `${at}: unknown field ${JSON.stringify(params['additionalProperty'])}`;
+  if (error.keyword === 'required') return `${at}: required field ${JSON.stringify(params['missingProperty'])} is missing`;
+  return `${at} ${error.message ?? 'is invalid'}`;
 }
 
-/** Returns a function that parses and checks one record's JSON text. */
-export function createOsvRecordReader(): (origin: string, json: string) => OsvReadResult {
+function describe(errors: readonly ErrorObject[] | null | undefined): string {
+  return (errors ?? []).slice(0, 3).map(describeError).join('; ');
+}
+
+/** Returns a function that parses and checks one record's JSON text (refused unread beyond `maxRecordBytes` characters). */
+export function createOsvRecordReader(options: { maxRecordBytes?: number } = {}): (origin: string, json: string) => OsvReadResult {
   const ajv = new Ajv({ allErrors: true, strict: true });
   const validate = ajv.compile<OsvRecord>(OSV_RECORD_SCHEMA);
+  const maxChars = options.maxRecordBytes;
   return (origin, json) => {
+    if (maxChars !== undefined && json.length > maxChars)
+      return {
+        ok: false,
+        skipped: { origin, reason: 'unreadable', detail: `record of ${json.length} characters exceeds the record limit` },
+      };
+    const deep = excessJsonDepth(json);
+    if (deep !== undefined)
+      return {
+        ok: false,
+        skipped: { origin, reason: 'invalid-json', detail: `nested deeper than ${MAX_JSON_DEPTH} levels at offset ${deep}` },
+      };
     let value: unknown;
     try {
       value = JSON.parse(json);

@@ -1,4 +1,5 @@
 import type { HostInventory, HostInventoryList } from '../../core/inventory/host-inventory.js';
+import { terminalSafe } from '../../core/text/terminal-safe.js';
 
 function cells(item: HostInventory): string[] {
   const ok = item.status === 'ok';
@@ -26,7 +27,7 @@ function cells(item: HostInventory): string[] {
 /** A plain-text table of an inventory, one row per host; the reason column explains failures. */
 export function formatInventoryTable(list: HostInventoryList): string {
   const header = ['HOST', 'STATUS', 'OS', 'PACKAGES', 'REBOOT', 'DB', 'DURATION', 'REASON'];
-  const rows = [header, ...list.items.map(cells)];
+  const rows = [header, ...list.items.map((item) => cells(item).map(terminalSafe))];
   const widths = header.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const lines = rows.map((row) =>
     row

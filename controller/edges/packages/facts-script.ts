@@ -13,11 +13,23 @@
  * Only dpkg-query's and rpm's stderr is kept (it names package-database errors); the rest is dropped.
  */
 
+import { osIdsOfFamily } from '../../core/inventory/os-release.js';
+
 /** dpkg-query format: one line per package, tab-separated (dpkg-query expands `\t`, `\n`). */
 const DPKG_FORMAT = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\t${source:Package}\\t${source:Version}\\n';
 
 /** One installed package name per line. */
 const NAME_FORMAT = '${Package}\\n';
+/**
+ * The RHEL-family os-release IDs, from the one family table in core (`osIdsOfFamily`): constants
+ * of ours, checked to be plain lower-case words before they become part of the fixed script.
+ */
+const RHEL_ID_PATTERN = osIdsOfFamily('rhel')
+  .map((id) => {
+    if (!/^[a-z0-9]+$/.test(id)) throw new Error(`os-release ID ${JSON.stringify(id)} cannot be matched safely`);
+    return id;
+  })
+  .join('|');
 
 const SCRIPT = String.raw`
 set -u
@@ -41,7 +53,7 @@ wait_unlocked() { # wait_unlocked <lock files>: up to $lock_wait seconds while o
   while [ "$waited" -lt "$lock_wait" ] && [ -n "$(locked "$@")" ]; do sleep 1; waited=$((waited + 1)); done
 }
 if [ -z "$pm" ]; then
-  if grep -Eq '^(ID|ID_LIKE)=.*(rhel|fedora|centos|rocky|almalinux)' /etc/os-release 2>/dev/null; then pm=dnf
+  if grep -Eq '^(ID|ID_LIKE)=("?|.*[" ])(${RHEL_ID_PATTERN})("| |$)' /etc/os-release 2>/dev/null; then pm=dnf
   elif command -v dpkg-query >/dev/null 2>&1; then pm=apt
   elif command -v rpm >/dev/null 2>&1; then pm=dnf
   fi

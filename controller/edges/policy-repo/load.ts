@@ -2,8 +2,14 @@
  * Loads a policy repository from disk: walks the tree for *.yaml / *.yml (skipping dot-directories
  * and node_modules), refuses oversized files before reading them, and hands the texts to the pure
  * validator in core. Any error means `ok: false`: the caller keeps its last good state.
+ *
+ * Only regular files and real directories are read. A `*.yaml` / `*.yml` name that is a symbolic
+ * link, FIFO, socket, device or directory, and a symbolic link to a directory, is an error naming
+ * the path (never silently skipped: a skipped Fleet file would make its hosts vanish while the
+ * repository still looked valid). A file is read without blocking (a FIFO cannot hang the load).
  */
-import { lstat, readFile, readdir } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { CrdSchema } from '../../core/model/crd-schema.js';
 import type { PolicyLoadResult } from '../../core/model/policy-set.js';
@@ -11,6 +17,7 @@ import { PROBLEM_CODES, type Problem } from '../../core/model/problem.js';
 import { createPolicyValidator, type PolicyValidator } from '../../core/model/validate-policy-set.js';
 import { DEFAULT_YAML_LIMITS, type PolicyFileInput, type YamlLimits } from '../../core/model/yaml-source.js';
 import { readCrdSchemas } from './read-crds.js';
+import { isInputError, readInputText } from '../io/bounded-read.js';
 
 export type { PolicyLoadResult } from '../../core/model/policy-set.js';
 
@@ -36,6 +43,14 @@ function readProblem(file: string, code: Problem['code'], message: string): Prob
   return { severity: 'error', file, line: 1, column: 1, path: '', message, code };
 }
 
+function kindOf(entry: Dirent): string {
+  if (entry.isSymbolicLink()) return 'a symbolic link';
+  if (entry.isDirectory()) return 'a directory';
+  if (entry.isFIFO()) return 'a FIFO (named pipe)';
+  if (entry.isSocket()) return 'a socket';
+  return 'a device';
+}
+
 async function collectFiles(root: string, limits: YamlLimits): Promise<{ files: PolicyFileInput[]; problems: Problem[] }> {
   const files: PolicyFileInput[] = [];
   const problems: Problem[] = [];
@@ -55,12 +70,33 @@ async function collectFiles(root: string, limits: YamlLimits): Promise<{ files: 
     }
     for (const entry of entries) {
       const full = join(directory, entry.name);
+      const path = relative(root, full).split(sep).join('/');
+      const hidden = entry.name.startsWith('.') || SKIPPED_DIRECTORIES.has(entry.name);
       if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push(full);
+        if (!hidden) pending.push(full);
+        if (isYaml(entry.name) && !hidden)
+          problems.push(readProblem(path, PROBLEM_CODES.unreadable, 'is a directory named like a policy file; rename it'));
         continue;
       }
-      if (!entry.isFile() || !isYaml(entry.name)) continue;
-      const path = relative(root, full).split(sep).join('/');
+      if (!entry.isFile()) {
+        const linkedDirectory =
+          entry.isSymbolicLink() &&
+          !hidden &&
+          (await stat(full)
+            .then((info) => info.isDirectory())
+            .catch(() => false)) &&
+          !isYaml(entry.name);
+        if ((isYaml(entry.name) && !hidden) || linkedDirectory)
+          problems.push(
+            readProblem(
+              path,
+              PROBLEM_CODES.unreadable,
+              `is ${kindOf(entry)}, not a regular file: not read (policy repositories hold regular files only; replace the link with the file)`,
+            ),
+          );
+        continue;
+      }
+      if (!isYaml(entry.name)) continue;
       seen++;
       if (seen > limits.maxFiles) continue;
       try {
@@ -75,11 +111,15 @@ async function collectFiles(root: string, limits: YamlLimits): Promise<{ files: 
           );
           continue;
         }
-        files.push({ path, text: await readFile(full, 'utf8') });
+        files.push({
+          path,
+          text: await readInputText(full, { limit: { name: 'policy-file', bytes: limits.maxFileBytes }, display: path }),
+        });
       } catch (error) {
-        problems.push(
-          readProblem(path, PROBLEM_CODES.unreadable, `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`),
-        );
+        const reason = isInputError(error)
+          ? error.message.replace(`${path} `, '').replace(`${path}: `, '')
+          : ((error as NodeJS.ErrnoException).code ?? String(error));
+        problems.push(readProblem(path, PROBLEM_CODES.unreadable, `cannot read file: ${reason}`));
       }
     }
   }

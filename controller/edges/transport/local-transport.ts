@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { ExternalError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { CommandResult, RunOptions, Transport } from '../../ports/transport.js';
-import { TRANSPORT_ERROR_CODES } from '../../ports/transport.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, TRANSPORT_ERROR_CODES } from '../../ports/transport.js';
 import { isSudoPasswordPrompt, withSudo } from './quote.js';
 
 /**
@@ -32,12 +32,26 @@ export class LocalTransport implements Transport {
       const out: Buffer[] = [];
       const errOut: Buffer[] = [];
       let timedOut = false;
+      let overflow: 'stdout' | 'stderr' | undefined;
+      const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+      const sizes = { stdout: 0, stderr: 0 };
       const timer = setTimeout(() => {
         timedOut = true;
         child.kill('SIGKILL');
       }, options.timeoutMs);
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => errOut.push(chunk));
+      const collect = (stream: 'stdout' | 'stderr', into: Buffer[]) => (chunk: Buffer) => {
+        if (overflow !== undefined) return;
+        sizes[stream] += chunk.length;
+        if (sizes[stream] > maxOutput) {
+          overflow = stream;
+          into.length = 0;
+          child.kill('SIGKILL');
+          return;
+        }
+        into.push(chunk);
+      };
+      child.stdout.on('data', collect('stdout', out));
+      child.stderr.on('data', collect('stderr', errOut));
       child.stdin.on('error', () => undefined); // EPIPE when the program does not read stdin
       child.on('error', (cause) => {
         clearTimeout(timer);
@@ -53,6 +67,17 @@ export class LocalTransport implements Transport {
         const durationMs = performance.now() - started;
         const stderr = Buffer.concat(errOut).toString('utf8');
         this.#logger?.debug({ program, exitCode: code, signal, durationMs }, 'local command finished');
+        if (overflow !== undefined) {
+          reject(
+            new ExternalError(
+              'host',
+              TRANSPORT_ERROR_CODES.outputTooLarge,
+              `${program} printed more than ${maxOutput} bytes on ${overflow} (the host-output limit) and was killed`,
+              { context: { host: this.host, program, stream: overflow, maxOutputBytes: maxOutput } },
+            ),
+          );
+          return;
+        }
         if (timedOut) {
           reject(
             new ExternalError('host', TRANSPORT_ERROR_CODES.commandTimeout, `${program} timed out after ${options.timeoutMs} ms`, {

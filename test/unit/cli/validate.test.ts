@@ -62,7 +62,7 @@ describe('patchward validate', () => {
   });
 
   for (const [args, pattern] of [
-    [['--output', 'xml'], /--output must be text or json/],
+    [['--output', 'xml'], /--output must be table or json/],
     [['--frobnicate'], /unknown option --frobnicate/],
     [['a', 'b'], /only one directory/],
     [['does-not-exist'], /not a directory/],

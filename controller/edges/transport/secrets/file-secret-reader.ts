@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { StalledError } from '../../../errors.js';
 import type { KeyRef, SecretReader } from '../../../ports/transport.js';
 import { TRANSPORT_ERROR_CODES } from '../../../ports/transport.js';
+import { READ_LIMITS, readInputFile } from '../../io/bounded-read.js';
 
 /**
  * Reads `{ file }` key references from the controller's file system (relative paths against
@@ -29,10 +29,12 @@ export class FileSecretReader implements SecretReader {
     }
     const path = ref.file.startsWith('/') ? ref.file : `${this.#baseDir}/${ref.file}`;
     try {
-      return await readFile(path);
+      // A regular file only, opened without blocking (a FIFO never hangs the connection), within `key-file`.
+      return await readInputFile(path, { limit: READ_LIMITS.keyFile });
     } catch (cause) {
+      const why = cause instanceof Error ? `: ${cause.message.replace(`${path}: `, '').replace(`${path} `, '')}` : '';
       // Stalled: a missing or unreadable key file does not fix itself; a person must put it there.
-      throw new StalledError(TRANSPORT_ERROR_CODES.keyUnavailable, `cannot read SSH key file ${path}`, {
+      throw new StalledError(TRANSPORT_ERROR_CODES.keyUnavailable, `cannot read SSH key file ${path}${why}`, {
         cause,
         context: { path },
       });

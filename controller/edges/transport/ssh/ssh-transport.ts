@@ -2,7 +2,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import { ExternalError, isPatchwardError, StalledError } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
 import type { CommandResult, RunOptions, SshTarget, Transport } from '../../../ports/transport.js';
-import { TRANSPORT_ERROR_CODES as CODES } from '../../../ports/transport.js';
+import { TRANSPORT_ERROR_CODES as CODES, DEFAULT_MAX_OUTPUT_BYTES } from '../../../ports/transport.js';
 import { isSudoPasswordPrompt, quoteArgv, withSudo } from '../quote.js';
 import type { Semaphore } from '../semaphore.js';
 import type { SshConnectionPool } from './ssh-connection-pool.js';
@@ -117,15 +117,39 @@ function execOn(client: Client, command: string, options: RunOptions, target: Ss
           ),
         );
       }, options.timeoutMs);
-      channel.on('data', (chunk: Buffer) => out.push(chunk));
-      channel.stderr.on('data', (chunk: Buffer) => errOut.push(chunk));
+      const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+      const sizes = { stdout: 0, stderr: 0 };
+      let overflowed = false;
+      const collect = (stream: 'stdout' | 'stderr', into: Buffer[]) => (chunk: Buffer) => {
+        if (overflowed || timedOut) return;
+        sizes[stream] += chunk.length;
+        if (sizes[stream] <= maxOutput) {
+          into.push(chunk);
+          return;
+        }
+        overflowed = true;
+        into.length = 0;
+        clearTimeout(timer);
+        sendKill(channel);
+        channel.close();
+        reject(
+          new ExternalError(
+            'ssh',
+            CODES.outputTooLarge,
+            `command on ${target.name} printed more than ${maxOutput} bytes on ${stream} (the host-output limit) and was killed`,
+            { context: { ...context, stream, maxOutputBytes: maxOutput } },
+          ),
+        );
+      };
+      channel.on('data', collect('stdout', out));
+      channel.stderr.on('data', collect('stderr', errOut));
       channel.on('exit', (code: number | null, signalName?: string) => {
         exitCode = code;
         if (signalName !== undefined) signal = signalName;
       });
       channel.on('close', () => {
         clearTimeout(timer);
-        if (timedOut) return;
+        if (timedOut || overflowed) return;
         if (exitCode === null && signal === undefined) {
           reject(
             new ExternalError('ssh', CODES.connectionLost, `connection to ${target.name} closed before the command finished`, { context }),

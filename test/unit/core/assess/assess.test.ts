@@ -191,6 +191,8 @@ describe('assess', () => {
     const result = assess([host('h', 'debian-12', [pkg('libc6', '2.36 -9; reboot', 'glibc')])], index, { approvals: [] }, { now: NOW });
     assert.deepEqual(result.hosts[0]?.result?.problems, [{ package: 'libc6', version: '2.36 -9; reboot', reason: 'invalid-version' }]);
     assert.deepEqual(result.hosts[0]?.result?.findings, []);
+    assert.equal(result.hosts[0]?.state, 'unknown', 'a host whose versions cannot be compared is never compliant');
+    assert.match(result.hosts[0]?.reason ?? '', /libc6 2\.36 -9; reboot is not a valid version/);
   });
 
   it('assesses identical package sets once, whether the list is shared or a copy', () => {
