@@ -60,8 +60,9 @@ describe('GithubForge against recorded and documented GitHub responses', () => {
     const create = h.server.requests.find((r) => r.method === 'POST' && r.path === `${BASE}/pulls`);
     assert.deepEqual(create?.body, { head: BRANCH, base: 'master', title: 'Approve ALSA-2024:1234', body: 'b', draft: true });
     const label = h.server.requests.find((r) => r.method === 'POST' && r.path === `${BASE}/labels`);
-    assert.equal((label?.body as { name: string }).name, 'security');
-    assert.match((label?.body as { color: string }).color, /^[0-9a-f]{6}$/);
+    const labelBody = label?.body as { name: string; color: string } | undefined;
+    assert.equal(labelBody?.name, 'security');
+    assert.match(labelBody?.color ?? '', /^[0-9a-f]{6}$/);
     h.assertClean();
   });
 
