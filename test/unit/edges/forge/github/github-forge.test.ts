@@ -41,16 +41,14 @@ describe('GithubForge against recorded and documented GitHub responses', () => {
       'OpenAPI example pull-request, head.ref set to our branch',
     );
     h.serve('PUT', `${BASE}/issues/1347/labels`, 200, h.api.example('label-items'), 'OpenAPI example label-items');
-    const result = await h
-      .forge()
-      .ensurePullRequest({
-        branch: BRANCH,
-        base: 'master',
-        title: 'Approve ALSA-2024:1234',
-        body: 'b',
-        labels: ['bug', 'security'],
-        draft: true,
-      });
+    const result = await h.forge().ensurePullRequest({
+      branch: BRANCH,
+      base: 'master',
+      title: 'Approve ALSA-2024:1234',
+      body: 'b',
+      labels: ['bug', 'security'],
+      draft: true,
+    });
     assert.ok(result.outcome === 'created');
     assert.deepEqual(
       [result.value.id, result.value.branch, result.value.base, result.value.state, result.value.headSha],
