@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { cloneUrlFor, gitCredentialsFor } from '../../../controller/edges/forge/registry.js';
 import { GitWorkspace } from '../../../controller/edges/git/git-workspace.js';
 import type { GiteaServer } from '../../servers/gitea.js';
 import { uniqueName } from '../../servers/use-server.js';
@@ -79,9 +80,9 @@ export async function createRepoFixture(g: GiteaServer, scratch: string[]): Prom
       const workDir = mkdtempSync(join(tmpdir(), 'pw-gitea-ws-'));
       scratch.push(workDir);
       return GitWorkspace.open({
-        remoteUrl: `${g.url}/${org}/${repo}.git`,
+        remoteUrl: cloneUrlFor('gitea', `${org}/${repo}`, `${g.url}/api/v1`),
         workDir,
-        credentials: { username: g.admin.username, password: g.token },
+        credentials: gitCredentialsFor('gitea', g.token),
         author: { name: 'patchward', email: 'patchward@example.invalid' },
         logger: pino({ level: 'silent' }),
         env: g.gitEnv(),

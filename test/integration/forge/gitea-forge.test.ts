@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { GiteaForge } from '../../../controller/edges/forge/gitea/gitea-forge.js';
+import { createForge } from '../../../controller/edges/forge/registry.js';
 import { isPatchwardError } from '../../../controller/errors.js';
 import { createLogger } from '../../../controller/log.js';
 import { isForgeError, isForgeUnavailable } from '../../../controller/ports/forge.js';
@@ -226,7 +227,14 @@ describe('GiteaForge on a real Gitea', () => {
   test('the dashboard issue: created once, body updated, ticked checkbox read back', () =>
     withLogs(async (g) => {
       const fx = await createRepoFixture(g, scratch);
-      const forge = new GiteaForge({ apiUrl: g.url, repository: fx.repository, token: g.token, logger: createLogger({ level: 'silent' }) });
+      const forge = createForge({
+        kind: 'gitea',
+        apiUrl: g.url,
+        repository: fx.repository,
+        token: g.token,
+        branchPrefix: 'patchward/',
+        logger: createLogger({ level: 'silent' }),
+      });
       const spec = { title: 'Patch dashboard', body: '- [ ] reconsider DSA-1\n', labels: ['patchward'] };
       const created = await forge.ensureIssue(spec);
       assert.ok(created.outcome === 'created');
