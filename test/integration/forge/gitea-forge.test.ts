@@ -5,12 +5,14 @@
  * (401, 404, a forge that is down) with the token never in logs or messages.
  */
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { GiteaForge } from '../../../controller/edges/forge/gitea/gitea-forge.js';
-import { createForge } from '../../../controller/edges/forge/registry.js';
+import { cloneUrlFor, createForge, gitCredentialsFor } from '../../../controller/edges/forge/registry.js';
+import { GitWorkspace } from '../../../controller/edges/git/git-workspace.js';
 import { isPatchwardError } from '../../../controller/errors.js';
 import { createLogger } from '../../../controller/log.js';
 import { isForgeError, isForgeUnavailable } from '../../../controller/ports/forge.js';
@@ -285,6 +287,26 @@ describe('GiteaForge on a real Gitea', () => {
         return true;
       });
       assert.equal(sleeps.length, 3, 'four attempts, three backoffs');
+
+      // Git over HTTP with a wrong token: the error names the remote, never the token or its Basic form.
+      const gitDir = mkdtempSync(join(tmpdir(), 'pw-gitea-badgit-'));
+      scratch.push(gitDir);
+      await assert.rejects(
+        GitWorkspace.open({
+          remoteUrl: cloneUrlFor('gitea', fx.repository, g.url),
+          workDir: gitDir,
+          credentials: gitCredentialsFor('gitea', badToken),
+          author: { name: 'patchward', email: 'patchward@example.invalid' },
+          logger: logs.logger,
+          env: g.gitEnv(),
+        }),
+        (e) => {
+          assert.ok(isPatchwardError(e) && e.kind === 'External' && e.code === 'git-command-failed', String(e));
+          const basic = Buffer.from(`patchward:${badToken}`).toString('base64');
+          assert.ok(!e.message.includes(badToken) && !e.message.includes(basic), e.message);
+          return true;
+        },
+      );
       for (const secret of [g.token, badToken]) assert.ok(!logs.text().includes(secret), 'no token in any log line');
     }));
 });
