@@ -234,6 +234,16 @@ describe('GitlabForge against documented GitLab responses', () => {
       'docs-shaped issue, ticked',
     );
     assert.equal((await h.forge().findIssue('Patch dashboard'))?.body, '- [x] x', 'a ticked box is read back');
+    h.serve(
+      'PUT',
+      `${BASE}/issues/14`,
+      200,
+      { ...docFixture<Record<string, unknown>>('issue'), title: 'Patch dashboard', labels: [], description: '- [x] x\n- [ ] y' },
+      'docs-shaped issue, updated',
+    );
+    const updated = await h.forge().ensureIssue({ title: 'Patch dashboard', body: '- [x] x\n- [ ] y', labels: [] });
+    assert.ok(updated.outcome === 'updated' && updated.value.body === '- [x] x\n- [ ] y');
+    assert.deepEqual(h.server.requests.at(-1)?.body, { description: '- [x] x\n- [ ] y', labels: '' });
     h.assertClean();
   });
 
