@@ -11,12 +11,12 @@
  *   except in `commitToBranch`, which leaves a detached, clean work tree behind.
  */
 import { mkdir, writeFile, rm } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ExternalError, StalledError, stripCredentials, TransientError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { type LocalResult, runLocalGit } from './git-local.js';
 import { checkBranchName, checkPath, checkRefPart } from './git-names.js';
 
 export { checkBranchName } from './git-names.js';
@@ -284,14 +284,8 @@ export class GitWorkspace {
     return (await this.exec(args)).code;
   }
 
-  private exec(args: readonly string[], input?: string): Promise<{ code: number; stdout: string }> {
-    return new Promise((resolve) => {
-      const child = execFile('git', [...args], { cwd: this.workDir, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout });
-      });
-      child.stdin?.on('error', () => undefined); // a command that exits before reading its input
-      child.stdin?.end(input ?? '');
-    });
+  private exec(args: readonly string[], input?: string): Promise<LocalResult> {
+    return runLocalGit(this.workDir, this.env, args, input);
   }
 
   /** The note on `sha` under `refs/notes/<notesRef>` (as last fetched or written), or undefined. */

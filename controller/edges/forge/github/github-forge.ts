@@ -207,13 +207,16 @@ export class GithubForge implements Forge {
 
   /** Commit statuses AND check runs (GitHub Actions report as check runs), newest first per name. */
   async getCombinedStatus(sha: string, required: readonly string[] = []): Promise<CombinedStatus> {
-    const runs = await this.calls.one<{ check_runs: GithubCheckRun[] }>(
+    // A token without `checks: read` (fine-grained PATs) gets 403: statuses alone then, and a required
+    // context reported only as a check run stays `missing` (pending), never green by accident.
+    const runs = await this.calls.maybe<{ check_runs: GithubCheckRun[] }>(
       `read the check runs of ${sha}`,
       'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
       { ref: sha, per_page: 100 },
       this.v.checkRuns,
+      [403, 404],
     );
-    return combineStatuses(sha, [...(await this.statuses(sha)), ...runs.check_runs.map(fromCheckRun)], required);
+    return combineStatuses(sha, [...(await this.statuses(sha)), ...(runs?.check_runs ?? []).map(fromCheckRun)], required);
   }
 
   async getBranchFreshness(branch: string, base: string): Promise<BranchFreshness> {

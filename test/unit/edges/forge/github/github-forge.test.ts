@@ -179,6 +179,27 @@ describe('GithubForge against recorded and documented GitHub responses', () => {
       ],
       'the documented check run is completed/neutral, which does not block',
     );
+    h.server.reset();
+    h.serve(
+      'GET',
+      `${BASE}/commits/${sha}/status`,
+      200,
+      recorded('create-status', 3).response,
+      '@octokit/fixtures create-status[3] (combined)',
+    );
+    h.serve(
+      'GET',
+      `${BASE}/commits/${sha}/check-runs`,
+      403,
+      { message: 'Resource not accessible by personal access token' },
+      'a 403 for a token without checks: read',
+    );
+    const statusesOnly = await h.forge().getCombinedStatus(sha, ['mighty_readme']);
+    assert.deepEqual(
+      [statusesOnly.missing, statusesOnly.statuses.length],
+      [['mighty_readme'], 2],
+      'without check runs a required check stays missing',
+    );
     h.assertClean();
   });
 });
