@@ -161,6 +161,12 @@ export interface Forge {
   readonly kind: ForgeKind;
   /** `owner/name` (or the remote's path on plain Git) for logs and PR texts. */
   readonly repository: string;
+  /**
+   * The longest PR/issue body the forge accepts, in characters (GitHub 65 536; GitLab 1 000 000);
+   * absent when the forge sets no practical limit. A longer body is refused by the forge (422,
+   * Stalled), never cut by the edge: the caller folds or shortens it, keeping its hidden marker.
+   */
+  readonly maxBodyLength?: number;
 
   /** The repository's default branch name. Never pushed to by patchward. */
   getDefaultBranch(): Promise<string>;

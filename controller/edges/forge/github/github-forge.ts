@@ -44,6 +44,7 @@ export interface GithubForgeOptions {
 
 export class GithubForge implements Forge {
   readonly kind = 'github' as const;
+  readonly maxBodyLength = 65_536;
   readonly repository: string;
   private readonly owner: string;
   private readonly calls: GithubCalls;

@@ -51,6 +51,7 @@ export interface GitlabForgeOptions {
 
 export class GitlabForge implements Forge {
   readonly kind = 'gitlab' as const;
+  readonly maxBodyLength = 1_000_000;
   readonly repository: string;
   private readonly calls: GitlabCalls;
   private readonly v: Validators<keyof typeof GITLAB_SCHEMAS>;
