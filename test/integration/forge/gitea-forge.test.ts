@@ -209,6 +209,11 @@ describe('GiteaForge on a real Gitea', () => {
         ['Superseded by #99'],
       );
       assert.equal((await forge.findPullRequest(branch))?.state, 'closed', 'found again in any state');
+      assert.deepEqual(
+        await forge.getBranchFreshness(branch, 'main'),
+        { behind: true, conflicted: 'unknown' },
+        'without an open PR: the comparison only',
+      );
 
       const rebased = await ws.commitToBranch({
         branch,

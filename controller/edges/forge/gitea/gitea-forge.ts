@@ -18,29 +18,23 @@ import type {
   PullRequestQuery,
   PullRequestSpec,
   ReviewerRequest,
-  StatusState,
 } from '../../../ports/forge.js';
 import { combineStatuses, labelColour, sameSet } from '../common.js';
 import { compileSchemas, type Validators } from '../http/checked.js';
 import { createForgeFetch, type ForgeFetch, type RetryPolicy } from '../http/forge-fetch.js';
 import { GiteaApi, GiteaStatusError } from './gitea-api.js';
+import {
+  DRAFT_PREFIX_WRITTEN,
+  failedList,
+  MERGE_STYLE,
+  mergeRefusal,
+  pendingList,
+  STATUS_FROM_GITEA,
+  segments,
+  toIssue,
+  toPullRequest,
+} from './gitea-mapping.js';
 import { GITEA_SCHEMAS, type GiteaBranchProtection, type GiteaIssue, type GiteaLabel, type GiteaPull, type GiteaStatus } from './schema.js';
-
-/** Gitea marks drafts by a title prefix (`[repository.pull-request] WORK_IN_PROGRESS_PREFIXES`, default `WIP:,[WIP]`). */
-const DRAFT_PREFIXES = ['WIP:', '[WIP]'] as const;
-const DRAFT_PREFIX_WRITTEN = 'WIP: ';
-
-/** Gitea commit status → ours. `warning` is not green: it counts as failure. `skipped` counts as success. */
-const STATUS_FROM_GITEA: Readonly<Record<string, StatusState>> = {
-  pending: 'pending',
-  success: 'success',
-  error: 'error',
-  failure: 'failure',
-  warning: 'failure',
-  skipped: 'success',
-};
-
-const MERGE_STYLE: Readonly<Record<MergeMethod, string>> = { merge: 'merge', squash: 'squash', rebase: 'rebase' };
 
 export interface GiteaForgeOptions {
   readonly apiUrl: string;
@@ -194,7 +188,16 @@ export class GiteaForge implements Forge {
 
   async getBranchFreshness(branch: string, base: string): Promise<BranchFreshness> {
     const open = (await this.pulls('open')).find((p) => p.head.ref === branch && p.base.ref === base);
-    if (open === undefined) return { behind: 'unknown', conflicted: 'unknown' };
+    if (open === undefined) {
+      // No PR to ask about conflicts; the comparison still says whether the base has commits the branch lacks.
+      const comparison = await this.api.call<{ total_commits: number }>(
+        `compare ${branch} with ${base}`,
+        'GET',
+        `${this.repoPath}/compare/${segments(branch)}...${segments(base)}`,
+        this.v.comparison,
+      );
+      return { behind: (comparison?.total_commits ?? 0) > 0, conflicted: 'unknown' };
+    }
     const settled = await this.settledMergeable(open.number);
     return {
       behind: settled.merge_base === undefined ? 'unknown' : settled.merge_base !== settled.base.sha,
@@ -341,55 +344,4 @@ export class GiteaForge implements Forge {
     const all = await this.api.all<GiteaLabel>('list labels', `${this.repoPath}/labels`, this.v.labels);
     return names.map((n) => all.find((l) => l.name === n)?.id).filter((id): id is number => id !== undefined);
   }
-}
-
-function toPullRequest(p: GiteaPull): PullRequest {
-  const prefix = DRAFT_PREFIXES.find((x) => p.title.startsWith(x));
-  const title = prefix ? p.title.slice(prefix.length).trimStart() : p.title;
-  const closedAt = p.merged_at ?? p.closed_at ?? undefined;
-  return {
-    id: String(p.number),
-    number: p.number,
-    ...(p.html_url ? { url: p.html_url } : {}),
-    branch: p.head.ref,
-    base: p.base.ref,
-    state: p.merged ? 'merged' : p.state,
-    title,
-    body: p.body ?? '',
-    labels: (p.labels ?? []).map((l) => l.name),
-    draft: prefix !== undefined || p.draft === true,
-    headSha: p.head.sha,
-    createdAt: p.created_at,
-    ...(closedAt ? { closedAt } : {}),
-  };
-}
-
-function toIssue(i: GiteaIssue): Issue {
-  return {
-    id: String(i.number),
-    number: i.number,
-    ...(i.html_url ? { url: i.html_url } : {}),
-    title: i.title,
-    body: i.body ?? '',
-    state: i.state,
-    labels: (i.labels ?? []).map((l) => l.name),
-  };
-}
-
-function mergeRefusal(error: GiteaStatusError): { reason: 'conflicted' | 'head-moved' | 'checks-pending' | 'refused'; detail: string } {
-  const detail = `HTTP ${error.status}: ${error.detail}`.slice(0, 300);
-  if (error.status === 409) return { reason: /head out of date|wrong commit/i.test(error.detail) ? 'head-moved' : 'conflicted', detail };
-  if (/status check|try again later/i.test(error.detail)) return { reason: 'checks-pending', detail };
-  return { reason: 'refused', detail };
-}
-
-function failedList(c: CombinedStatus): string {
-  return c.statuses
-    .filter((s) => s.state === 'failure' || s.state === 'error')
-    .map((s) => `${s.context}: ${s.state}`)
-    .join(', ');
-}
-
-function pendingList(c: CombinedStatus): string {
-  return [...c.statuses.filter((s) => s.state === 'pending').map((s) => s.context), ...c.missing].join(', ');
 }

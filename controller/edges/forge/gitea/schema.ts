@@ -84,6 +84,7 @@ export const GITEA_SCHEMAS = {
       },
     },
   },
+  comparison: { type: 'object', required: ['total_commits'], properties: { total_commits: { type: 'integer' } } },
   reviewers: {
     type: 'object',
     properties: {
