@@ -105,10 +105,18 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** The forge's own message from the response body, not Octokit's (which repeats the URL). */
+/** The forge's own message from the response body (with its `errors[].message`), not Octokit's (which repeats the URL). */
 function messageOf(error: unknown): string {
   const data = (error as { response?: { data?: unknown } } | null)?.response?.data;
-  if (data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string')
-    return (data as { message: string }).message;
-  return typeof data === 'string' ? data : '';
+  if (typeof data === 'string') return data;
+  if (!data || typeof data !== 'object') return '';
+  const body = data as { message?: unknown; errors?: unknown };
+  const details = Array.isArray(body.errors)
+    ? body.errors
+        .map((e) =>
+          e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : '',
+        )
+        .filter((m) => m !== '')
+    : [];
+  return [typeof body.message === 'string' ? body.message : '', ...details].filter((m) => m !== '').join(': ');
 }

@@ -25,6 +25,7 @@ import type {
 } from '../../../ports/forge.js';
 import { combineStatuses, labelColour, sameSet } from '../common.js';
 import { compileSchemas, type Validators } from '../http/checked.js';
+import { errorForStatus } from '../http/classify.js';
 import { createForgeFetch, type ForgeFetch, type RetryPolicy } from '../http/forge-fetch.js';
 import { GithubCalls } from './github-calls.js';
 import { fromCheckRun, fromStatus, mergeRefusal, toIssue, toPullRequest } from './github-mapping.js';
@@ -108,18 +109,7 @@ export class GithubForge implements Forge {
     if (spec.labels.length > 0) await this.ensureLabels(spec.labels);
     const open = (await this.pullsOf(spec.branch, 'open'))[0];
     if (open === undefined) {
-      const created = await this.calls.one<GithubPull>(
-        `create a pull request for ${spec.branch}`,
-        'POST /repos/{owner}/{repo}/pulls',
-        {
-          head: spec.branch,
-          base: spec.base,
-          title: spec.title,
-          body: spec.body,
-          draft: spec.draft,
-        },
-        this.v.pull,
-      );
+      const created = await this.createPull(spec);
       let value = toPullRequest(created);
       if (spec.labels.length > 0) value = { ...value, labels: await this.setLabels(created.number, spec.labels) };
       this.log.info({ branch: spec.branch, pr: created.number }, 'pull request created');
@@ -350,6 +340,20 @@ export class GithubForge implements Forge {
     );
     const checks = protection?.required_status_checks;
     return [...new Set([...(checks?.contexts ?? []), ...(checks?.checks ?? []).map((c) => c.context)])];
+  }
+
+  /** Repositories whose plan has no draft PRs answer 422 to `draft: true`: then it is opened as a normal PR. */
+  private async createPull(spec: PullRequestSpec): Promise<GithubPull> {
+    const route = 'POST /repos/{owner}/{repo}/pulls';
+    const params = { head: spec.branch, base: spec.base, title: spec.title, body: spec.body };
+    const operation = `create a pull request for ${spec.branch}`;
+    if (!spec.draft) return this.calls.one<GithubPull>(operation, route, { ...params, draft: false }, this.v.pull);
+    const first = await this.calls.status<GithubPull>(operation, route, { ...params, draft: true }, this.v.pull, [422]);
+    if (first.ok) return first.value;
+    if (!/draft/i.test(first.error.message))
+      throw errorForStatus({ operation, status: 422, detail: first.error.message, forge: 'github', secrets: [] });
+    this.log.warn({ branch: spec.branch }, 'github refused a draft pull request; opened as ready for review');
+    return this.calls.one<GithubPull>(operation, route, { ...params, draft: false }, this.v.pull);
   }
 
   private async statuses(sha: string): Promise<CommitStatus[]> {

@@ -64,6 +64,29 @@ describe('GithubForge against recorded and documented GitHub responses', () => {
     h.assertClean();
   });
 
+  it('a repository without draft PRs (422) gets a ready PR instead', async () => {
+    h.serve('GET', `${BASE}/pulls`, 200, [], 'empty list', { query: { state: 'open' } });
+    h.serve('POST', `${BASE}/pulls`, 201, pullExample(h.api, { branch: BRANCH }), 'OpenAPI example pull-request');
+    h.serve(
+      'POST',
+      `${BASE}/pulls`,
+      422,
+      {
+        message: 'Validation Failed',
+        errors: [{ resource: 'PullRequest', code: 'custom', message: 'Draft pull requests are not supported in this repository.' }],
+      },
+      "GitHub's 422 for drafts on plans without them",
+      { times: 1 },
+    );
+    const result = await h.forge().ensurePullRequest({ branch: BRANCH, base: 'master', title: 't', body: 'b', labels: [], draft: true });
+    assert.equal(result.outcome, 'created');
+    assert.deepEqual(
+      h.server.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { draft: boolean }).draft),
+      [true, false],
+    );
+    h.assertClean();
+  });
+
   it('ensurePullRequest is unchanged when nothing differs, and PATCHes only what changed', async () => {
     h.serve('GET', `${BASE}/labels`, 200, recorded('labels', 0).response, '@octokit/fixtures labels[0]');
     h.serve('GET', `${BASE}/pulls`, 200, pullItems(h.api, BRANCH), 'OpenAPI example pull-request-simple-items, head.ref set');
