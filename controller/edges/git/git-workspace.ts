@@ -195,7 +195,10 @@ export class GitWorkspace {
     const existing = await this.branchSha(branch);
     if (existing !== undefined && (await this.hasContents(existing, request.files))) {
       const parent = await this.resolve(`${existing}^`);
-      if (parent === baseSha || request.rebase !== true) return { outcome: 'unchanged', sha: existing };
+      if (parent === baseSha || request.rebase !== true) {
+        await this.git.raw(['update-ref', `refs/heads/${branch}`, existing]); // a pushBranch after this is a no-op
+        return { outcome: 'unchanged', sha: existing };
+      }
     }
     const sha = await this.run('commit', async () => {
       await this.git.raw(['checkout', '--force', '--detach', baseSha]);
@@ -208,7 +211,8 @@ export class GitWorkspace {
           await writeFile(target, file.content);
         }
       }
-      await this.git.raw(['add', '--all', '--', ...request.files.map((f) => checkPath(f.path))]);
+      // The tree was the base's, clean: everything that differs now is ours (deleting a missing file included).
+      await this.git.raw(['add', '--all']);
       await this.git.raw([
         '-c',
         `user.name=${this.author.name}`,

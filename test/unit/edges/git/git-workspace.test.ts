@@ -60,6 +60,18 @@ describe('GitWorkspace', () => {
       message: 'approve K-1',
     });
     assert.deepEqual(again, { outcome: 'unchanged', sha: first.sha });
+    const deleted = await ws.commitToBranch({
+      branch: 'patchward/p/K-del',
+      base: 'main',
+      files: [
+        { path: 'other.txt', content: null },
+        { path: 'never-there.txt', content: null },
+      ],
+      message: 'rm',
+    });
+    assert.equal(deleted.outcome, 'created');
+    assert.equal(await ws.readFile(deleted.sha, 'other.txt'), undefined);
+    assert.equal(await ws.readFile(deleted.sha, 'baseline.yaml'), 'a: 1\n', 'the rest of the tree is the base');
     assert.equal(await ws.readFile('patchward/p/K-1', 'baseline.yaml'), 'a: 2\n');
     assert.equal(await ws.readFile('main', 'missing.yaml'), undefined);
   });
