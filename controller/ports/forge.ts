@@ -118,7 +118,10 @@ export interface CombinedStatus {
   readonly missing: readonly string[];
 }
 
-/** How a branch stands against its base. `unknown` while the forge is still computing it. */
+/**
+ * How a branch stands against its base. `unknown` while the forge is still computing it, or when
+ * it cannot tell (API forges know conflicts only for an open PR). `GitWorkspace.freshness` is exact.
+ */
 export interface BranchFreshness {
   readonly behind: boolean | 'unknown';
   readonly conflicted: boolean | 'unknown';
