@@ -62,8 +62,9 @@ export async function createRepoFixture(g: GiteaServer, scratch: string[]): Prom
     { expect: [201] },
   );
 
-  const personDir = join(mkdtempSync(join(tmpdir(), 'pw-gitea-person-')), 'clone');
-  scratch.push(personDir);
+  const personParent = mkdtempSync(join(tmpdir(), 'pw-gitea-person-'));
+  scratch.push(personParent);
+  const personDir = join(personParent, 'clone');
   await simpleGit().env(g.gitEnv()).clone(g.gitRemote(org, repo), personDir);
   const person = simpleGit({ baseDir: personDir }).env(g.gitEnv());
   await person.addConfig('user.name', 'A Person').addConfig('user.email', 'person@example.invalid');
