@@ -34,7 +34,9 @@ export function isApprovableId(id: string): boolean {
 /** The approval entries a proposal adds, one per candidate. Free text from feeds is not copied. */
 export function approvalsOf(candidates: readonly Candidate[], policy: string): ApprovalEntry[] {
   return candidates.map((candidate) => {
-    const aliases = [...new Set([...candidate.cves, ...candidate.aliases])].filter((id) => id !== candidate.advisory && isApprovableId(id)).sort();
+    const aliases = [...new Set([...candidate.cves, ...candidate.aliases])]
+      .filter((id) => id !== candidate.advisory && isApprovableId(id))
+      .sort();
     return {
       advisory: candidate.advisory,
       ...(aliases.length === 0 ? {} : { aliases }),
@@ -106,7 +108,13 @@ export function editBaseline(text: string, name: string, approvals: readonly App
       const docNow = parseDocuments(current);
       if (!docNow.ok) return docNow;
       const holder = nodeAt(docNow.value[index] as never, ['spec', 'approvals', at, 'packages', j]);
-      const replaced = replaceScalarAt(current, index, ['spec', 'approvals', at, 'packages', j, 'minVersion'], pkg.minVersion, isMap(holder) && holder.flow === true);
+      const replaced = replaceScalarAt(
+        current,
+        index,
+        ['spec', 'approvals', at, 'packages', j, 'minVersion'],
+        pkg.minVersion,
+        isMap(holder) && holder.flow === true,
+      );
       if (!replaced.ok) return replaced;
       current = replaced.value;
     }

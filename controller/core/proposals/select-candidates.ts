@@ -93,7 +93,8 @@ function isExcluded(spec: PatchPolicySpec, finding: MissingFix, advisory: Adviso
     (exclusion) =>
       untilEnd(exclusion.until) >= now &&
       ((exclusion.advisory !== undefined && ids.has(exclusion.advisory)) ||
-        (exclusion.package !== undefined && (globMatches(exclusion.package, finding.package) || globMatches(exclusion.package, finding.source)))),
+        (exclusion.package !== undefined &&
+          (globMatches(exclusion.package, finding.package) || globMatches(exclusion.package, finding.source)))),
   );
 }
 
@@ -185,7 +186,13 @@ export function selectCandidates(input: SelectInput): Candidate[] {
       .map((fix) => {
         const scheme = input.schemeOf(fix.release);
         const installed = [...fix.installed].sort((a, b) => (scheme === undefined ? byString(a, b) : scheme.compare(a, b)));
-        return { release: fix.release, package: fix.package, minVersion: fix.minVersion, installed, binaries: [...fix.binaries].sort(byString) };
+        return {
+          release: fix.release,
+          package: fix.package,
+          minVersion: fix.minVersion,
+          installed,
+          binaries: [...fix.binaries].sort(byString),
+        };
       })
       .sort((a, b) => byString(a.release, b.release) || byString(a.package, b.package));
     candidates.push({

@@ -6,7 +6,19 @@
  * the edited document's data with the data expected; a mismatch is returned as an error, so a
  * file is never half-edited.
  */
-import { Document, isMap, isScalar, isSeq, parseAllDocuments, stringify, visit, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  Document,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  stringify,
+  visit,
+  type Node,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { err, ok, type Result } from '../../errors.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -141,7 +153,9 @@ function insertIntoBlockMap(text: string, map: YAMLMap, key: string, value: unkn
 }
 
 function insertIntoFlowMap(text: string, map: YAMLMap, key: string, value: unknown): string {
-  const rendered = renderFlow({ [key]: value }).replace(/^\{ ?/, '').replace(/ ?\}$/, '');
+  const rendered = renderFlow({ [key]: value })
+    .replace(/^\{ ?/, '')
+    .replace(/ ?\}$/, '');
   const last = map.items.at(-1) as Pair<Node, Node> | undefined;
   const lastEnd = last?.value?.range?.[1] ?? last?.key?.range?.[1];
   if (lastEnd !== undefined) return splice(text, lastEnd, 0, `, ${rendered}`);
@@ -181,7 +195,13 @@ export function appendItemsAt(
 }
 
 /** Replaces the scalar at `path` of document `index` with `value`, keeping its quoting style. */
-export function replaceScalarAt(text: string, index: number, path: YamlPath, value: string, inFlow: boolean): Result<string, YamlEditProblem> {
+export function replaceScalarAt(
+  text: string,
+  index: number,
+  path: YamlPath,
+  value: string,
+  inFlow: boolean,
+): Result<string, YamlEditProblem> {
   const parsed = parseDocuments(text);
   if (!parsed.ok) return parsed;
   const document = parsed.value[index];
@@ -211,7 +231,8 @@ export function verifyEdit(before: string, after: string, index: number, expecte
   const old = parseDocuments(before);
   const edited = parseDocuments(after);
   if (!old.ok || !edited.ok) return err({ code: 'YamlEditMismatch', message: 'the edited file does not parse' });
-  if (old.value.length !== edited.value.length) return err({ code: 'YamlEditMismatch', message: 'the edit changed the number of documents' });
+  if (old.value.length !== edited.value.length)
+    return err({ code: 'YamlEditMismatch', message: 'the edit changed the number of documents' });
   for (let i = 0; i < old.value.length; i++) {
     const want = i === index ? expected : (old.value[i] as Document).toJS();
     if (!sameData((edited.value[i] as Document).toJS(), want))

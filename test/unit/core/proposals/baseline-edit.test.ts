@@ -35,7 +35,7 @@ const NEW_BLOCK = `    - advisory: ALSA-2024:9999
 `;
 
 function approvals(text: string, documentIndex = 0): unknown {
-  return (parseAllDocuments(text)[documentIndex]?.toJS() as { spec: { approvals: unknown } }).spec.approvals;
+  return (parseAllDocuments(text)[documentIndex]?.toJS() as { spec?: { approvals?: unknown } } | undefined)?.spec?.approvals;
 }
 
 describe('editBaseline on the example repository', () => {
@@ -123,7 +123,8 @@ spec:
   });
 
   it('flow-style approvals: the entry is appended inside the brackets', () => {
-    const text = 'apiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata: {name: production}\nspec: {approvals: [{advisory: DSA-1-1, packages: [{release: debian-12, name: a, minVersion: "1"}]}]}\n';
+    const text =
+      'apiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata: {name: production}\nspec: {approvals: [{advisory: DSA-1-1, packages: [{release: debian-12, name: a, minVersion: "1"}]}]}\n';
     const result = editBaseline(text, 'production', [NEW]);
     assert.ok(result.ok, JSON.stringify(result));
     assert.ok(result.value.text.startsWith(text.slice(0, text.lastIndexOf(']}'))));
@@ -133,7 +134,8 @@ spec:
   });
 
   it('no approvals key yet (holds only, no trailing newline): the key is added to spec', () => {
-    const text = 'apiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata:\n  name: production\nspec:\n  holds:\n    - package: x\n      reason: "y"   # why';
+    const text =
+      'apiVersion: patchward.io/v1alpha1\nkind: PatchBaseline\nmetadata:\n  name: production\nspec:\n  holds:\n    - package: x\n      reason: "y"   # why';
     const result = editBaseline(text, 'production', [NEW]);
     assert.ok(result.ok, JSON.stringify(result));
     assert.ok(result.value.text.startsWith(text));
@@ -166,7 +168,10 @@ describe('pinHostKey', () => {
     const result = pinHostKey(before, 'web-1', key);
     assert.ok(result.ok, JSON.stringify(result));
     assertOnlyInserted(before, result.value.text, `, ${key}`);
-    assert.match(result.value.text, new RegExp(`hostKeys: \\[ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN272ZTtuH3M3xterhgVwUKnhTFtuv2gDNGP4\\+MlsIdf, ${key}\\]`));
+    assert.match(
+      result.value.text,
+      new RegExp(`hostKeys: \\[ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN272ZTtuH3M3xterhgVwUKnhTFtuv2gDNGP4\\+MlsIdf, ${key}\\]`),
+    );
   });
 
   it('a host not in the file is an error', () => {
