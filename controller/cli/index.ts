@@ -2,11 +2,12 @@ import type { Command, CommandIo } from './command.js';
 import { EXIT } from './command.js';
 import { assessCommand } from './commands/assess.js';
 import { inventoryCommand } from './commands/inventory.js';
+import { proposeCommand } from './commands/propose.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
 
 /** The command table: one entry per sub-command, each in its own file under commands/. */
-export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand, proposeCommand];
 
 function helpText(): string {
   const lines = ['usage: patchward <command> [options]', '', 'commands:'];
