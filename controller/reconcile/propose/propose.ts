@@ -194,7 +194,9 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
       const required = forge.getRequiredStatusContexts === undefined ? [] : await forge.getRequiredStatusContexts(base);
       for (const pr of ownedPullRequests(run.name, prefix, pullRequests)) {
         if (pr.state !== 'open') continue;
-        const freshness = await forge.getBranchFreshness(pr.branch, base);
+        // Git's own answer when there is a clone (exact, no waiting on the forge's background check).
+        const freshness =
+          deps.workspace !== undefined ? await deps.workspace.freshness(pr.branch, base) : await forge.getBranchFreshness(pr.branch, base);
         const combined = await forge.getCombinedStatus(pr.headSha, required);
         observations.set(pr.id, { checks: combined.state as ChecksState, conflicted: freshness.conflicted === true });
       }
