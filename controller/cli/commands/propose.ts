@@ -78,6 +78,7 @@ function renderTable(report: ProposeReport): string {
     ]);
   for (const c of report.closed) rows.push([c.policy, c.key, `closed (${c.reason})`, '-', '-', '-', c.pullRequest]);
   for (const d of report.declined) rows.push([d.policy, d.key, d.reconsidered ? 'reconsidered' : 'declined', '-', '-', '-', d.pullRequest]);
+  for (const pin of report.pins) rows.push(['(host key)', pin.host, pin.action, pin.branch, '-', '1', pin.pullRequest ?? '-']);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
   const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   const lines = rows.map((row) =>
@@ -98,7 +99,12 @@ function renderDryRun(report: ProposeReport): string {
     out.push('--- body ---', p.body, '');
   }
   for (const c of report.closed) out.push(`=== would close ${c.pullRequest} (${c.policy} ${c.key}: ${c.reason})`);
-  if (report.proposals.length === 0) out.push('nothing to propose');
+  for (const pin of report.pins) {
+    out.push(`=== pin ${pin.host}: ${pin.action} on branch ${pin.branch}`, '', `title: ${pin.title}`, '');
+    for (const file of pin.files) out.push(unifiedDiff(file.path, file.before, file.after));
+    out.push('--- body ---', pin.body, '');
+  }
+  if (report.proposals.length === 0 && report.pins.length === 0) out.push('nothing to propose');
   return `${out.join('\n')}\n`;
 }
 
@@ -138,13 +144,12 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
 
   const dir = path.resolve(io.cwd, values.policy);
   const policySet = await loadValidPolicySet(dir);
-  const inventory =
+  const live =
     values.inventory !== undefined
-      ? await readInventories(path.resolve(io.cwd, values.inventory))
-      : [
-          ...(await collectLive(fleetHostsOf(policySet, dir), { concurrency: 50, timeoutSeconds: 60, namespace: 'default' }, io)).inventory
-            .items,
-        ];
+      ? undefined
+      : await collectLive(fleetHostsOf(policySet, dir), { concurrency: 50, timeoutSeconds: 60, namespace: 'default' }, io);
+  const inventory =
+    live === undefined ? await readInventories(path.resolve(io.cwd, values.inventory as string)) : [...live.inventory.items];
   const logger = io.logger.child({ component: 'propose' });
   const loaded = await loadAdvisoryIndex({
     sources: values.advisories.map((location) => sourceFor(location, io)),
@@ -167,7 +172,14 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
             logger,
           });
     const report = await runPropose(
-      { policySet, repositoryPath: '', inventory, index: loaded.index, now },
+      {
+        policySet,
+        repositoryPath: '',
+        inventory,
+        index: loaded.index,
+        now,
+        ...(live === undefined ? {} : { pins: live.trustedOnFirstUse }),
+      },
       {
         ...(connection === undefined ? {} : { forge: connection.forge, workspace: connection.workspace }),
         logger,

@@ -12,3 +12,4 @@ export * from './pr-content.js';
 export * from './ref-name.js';
 export * from './select-candidates.js';
 export { appendItemsAt, replaceScalarAt, type YamlEditProblem } from './yaml-splice.js';
+export * from './pin-proposal.js';

@@ -17,6 +17,8 @@ import type { PatchPolicy, PolicySet, Sourced } from '../../core/model/index.js'
 import {
   approvalsOf,
   type ChecksState,
+  type DashboardInput,
+  type HostKeyPin,
   complianceByRing,
   DASHBOARD_TITLE,
   type DashboardPullRequest,
@@ -37,6 +39,7 @@ import {
 import { ExternalError, StalledError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Forge, PullRequest } from '../../ports/forge.js';
+import { type PinReport, proposePins } from './pins.js';
 import type { ProposalWorkspace } from './workspace.js';
 
 export interface ProposeInput {
@@ -48,6 +51,11 @@ export interface ProposeInput {
   readonly now: Date;
   /** `plan`'s Markdown timeline of a proposal, when available. */
   readonly timeline?: (proposal: Proposal) => string | undefined;
+  /** Host keys trusted on first use, to be proposed as pins in the Fleet. */
+  readonly pins?: readonly HostKeyPin[];
+  /** Dashboard sections only other steps know: approved advisories waiting for a window, halted rollouts. */
+  readonly waiting?: DashboardInput['waiting'];
+  readonly halted?: DashboardInput['halted'];
 }
 
 export interface ProposeDeps {
@@ -93,6 +101,7 @@ export interface ProposeReport {
     readonly reconsidered: boolean;
   }[];
   readonly merged: readonly string[];
+  readonly pins: readonly PinReport[];
   readonly problems: readonly string[];
 }
 
@@ -145,8 +154,9 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
     closed: ProposeReport['closed'][number][];
     declined: ProposeReport['declined'][number][];
     merged: string[];
+    pins: PinReport[];
     problems: string[];
-  } = { proposals: [], closed: [], declined: [], merged: [], problems: [] };
+  } = { proposals: [], closed: [], declined: [], merged: [], pins: [], problems: [] };
   const forge = deps.forge;
   const write = !deps.dryRun;
   const base =
@@ -274,11 +284,26 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
         });
     }
   }
+  if (input.pins !== undefined && input.pins.length > 0)
+    report.pins.push(
+      ...(await proposePins(input.pins, {
+        policySet: input.policySet,
+        path: (file) => joinPath(input.repositoryPath, file),
+        readBase,
+        base,
+        forge,
+        workspace: deps.workspace,
+        write,
+        logger: log,
+      })),
+    );
   if (forge !== undefined && write) {
     const body = renderDashboard({
       compliance: complianceByRing(allHosts, rings),
       open,
       declined: declinedRows,
+      ...(input.waiting === undefined ? {} : { waiting: input.waiting }),
+      ...(input.halted === undefined ? {} : { halted: input.halted }),
       problems: report.problems,
     });
     const outcome = await forge.ensureIssue({ title: DASHBOARD_TITLE, body, labels: [] });

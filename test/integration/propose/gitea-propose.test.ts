@@ -235,6 +235,58 @@ describe('patchward propose on a real Gitea', () => {
       const done = await run();
       assert.deepEqual(done.proposals, []);
     }));
+
+  test('a host key trusted on first use becomes one pin PR editing the Fleet file in place', () =>
+    withLogs(async (g) => {
+      const fx = await createRepoFixture(g, scratch);
+      writePolicyRepo(fx.personDir, { reviewer: fx.reviewer, team: fx.team });
+      await fx.person.add('.').commit('policy repository').push('origin', 'main');
+      const loaded = await loadPolicyRepository(fx.personDir);
+      assert.ok(loaded.ok);
+      const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHoFF5k9oXOCSWwGVdjTmkUbWLDvCg+qihshaPrwceNh';
+      const pins = [{ host: 'web-2', key, fingerprint: 'SHA256:test' }];
+      const forge = new GiteaForge({ apiUrl: g.url, repository: fx.repository, token: g.token, logger: pino({ level: 'silent' }) });
+      const once = async () =>
+        runPropose(
+          {
+            policySet: loaded.value,
+            repositoryPath: '',
+            inventory: [],
+            index: await advisoryIndex(advisoryDir(join(fx.personDir, '..', 'adv'))),
+            now: new Date(),
+            pins,
+          },
+          { forge, workspace: await fx.workspace(), logger: pino({ level: 'silent' }), dryRun: false },
+        );
+      const first = await once();
+      assert.deepEqual(
+        first.pins.map((p) => [p.host, p.branch, p.action]),
+        [['web-2', 'patchward/_pins/web-2', 'create']],
+      );
+      const fleet = await fileOn(g, fx, 'patchward/_pins/web-2', 'fleet.yaml');
+      const before = readFileSync(join(fx.personDir, 'fleet.yaml'), 'utf8');
+      const pinned = before.replace(
+        'hostKeys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINlHGGaY2kdfov1Q0SNBBDOsiDBDNHlolyBYmyHIxLzd]',
+        `hostKeys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINlHGGaY2kdfov1Q0SNBBDOsiDBDNHlolyBYmyHIxLzd, ${key}]`,
+      );
+      assert.notEqual(pinned, before);
+      assert.equal(fleet, pinned, 'only the key was added');
+      const pulls = await listPulls(g, fx);
+      assert.deepEqual(
+        pulls.map((p) => [p.head.ref, p.title]),
+        [['patchward/_pins/web-2', 'Pin the SSH host key of web-2']],
+      );
+      assert.deepEqual(
+        (await once()).pins.map((p) => p.action),
+        ['unchanged'],
+      );
+      await g.api('PATCH', `/repos/${fx.repository}/pulls/${pulls[0]?.number}`, { state: 'closed' });
+      assert.deepEqual(
+        (await once()).pins.map((p) => p.action),
+        ['declined'],
+      );
+      assert.equal((await listPulls(g, fx)).length, 0);
+    }));
 });
 
 async function runCommand(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
