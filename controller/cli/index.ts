@@ -2,12 +2,13 @@ import type { Command, CommandIo } from './command.js';
 import { EXIT } from './command.js';
 import { assessCommand } from './commands/assess.js';
 import { inventoryCommand } from './commands/inventory.js';
+import { planCommand } from './commands/plan.js';
 import { proposeCommand } from './commands/propose.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
 
 /** The command table: one entry per sub-command, each in its own file under commands/. */
-export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand, proposeCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand, planCommand, proposeCommand];
 
 function helpText(): string {
   const lines = ['usage: patchward <command> [options]', '', 'commands:'];
