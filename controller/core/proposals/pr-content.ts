@@ -8,7 +8,7 @@ import type { Candidate, Proposal } from './candidate.js';
 import { cveLink, inertCode, inertText } from './markdown-text.js';
 import { markerFor, proposalHash, renderMarker, type ProposalMarker } from './marker.js';
 
-export const TIMELINE_NOT_COMPUTED = '_The rollout timeline is not computed yet (`patchward plan` is not available to this run)._';
+export const TIMELINE_NOT_COMPUTED = '_The rollout timeline is not computed yet._';
 
 /** Most hosts listed by name in one body; the counts always cover all. */
 export const MAX_LISTED_HOSTS = 500;
@@ -109,7 +109,9 @@ function summaries(candidates: readonly Candidate[]): string[] {
 export function renderPullRequest(proposal: Proposal, context: ContentContext): PullRequestContent {
   const { spec } = context.policy;
   const settings = spec.pullRequests ?? {};
-  const hash = proposalHash(proposal, context.timeline ?? '');
+  // The timeline is not hashed: it moves with the clock (next window, "computed at"), and a PR is
+  // rewritten only when what it proposes changes (hosts, fixes, advisory data).
+  const hash = proposalHash(proposal);
   const marker = markerFor(proposal, hash);
   const hostCount = new Set(proposal.candidates.flatMap((candidate) => candidate.hosts.map((host) => host.host))).size;
   const raises = proposal.candidates.filter((candidate) => candidate.raisesApproval).map((candidate) => inertCode(candidate.advisory));

@@ -40,6 +40,7 @@ import { ExternalError, StalledError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Forge, PullRequest } from '../../ports/forge.js';
 import { type PinReport, proposePins } from './pins.js';
+import { proposalTimeline } from './timeline.js';
 import type { ProposalWorkspace } from './workspace.js';
 
 export interface ProposeInput {
@@ -179,6 +180,7 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
     if (allHosts.length === 0) allHosts = assessment.hosts;
     runs.push({ name, policy, hosts: assessment.hosts });
   }
+  const planned = proposalTimeline(input.policySet, input.inventory, input.index, input.now);
   for (const run of runs) {
     const { spec } = run.policy.resource;
     const prefix = spec.pullRequests?.branchPrefix ?? DEFAULT_BRANCH_PREFIX;
@@ -218,7 +220,7 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
       reconsider,
       observations,
       render: (proposal) => {
-        const timeline = input.timeline?.(proposal);
+        const timeline = input.timeline !== undefined ? input.timeline(proposal) : planned(proposal, spec.baseline);
         return renderPullRequest(proposal, {
           policy: { name: run.name, spec },
           baselinePath,
