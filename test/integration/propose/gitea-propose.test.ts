@@ -22,7 +22,7 @@ import { type ProposeReport, runPropose } from '../../../controller/reconcile/pr
 import { createRepoFixture, type GiteaRepoFixture, REQUIRED_CONTEXT } from '../forge/gitea-fixture.js';
 import { startGitea, type GiteaServer } from '../../servers/gitea.js';
 import { useServer } from '../../servers/use-server.js';
-import { advisoryDir, advisoryIndex, BASELINE_YAML, inventory, writePolicyRepo } from './policy-repo.js';
+import { advisoryDir, advisoryIndex, BASELINE_YAML, inventory, writePolicyRepo } from '../../helpers/proposal-repo.js';
 
 interface GiteaPull {
   number: number;

@@ -6,12 +6,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import type { HostInventory } from '../../../controller/core/inventory/host-inventory.js';
-import { versionSchemeFor } from '../../../controller/core/version/index.js';
-import { OsvDirectorySource } from '../../../controller/edges/advisory/directory-source.js';
-import { loadAdvisoryIndex } from '../../../controller/edges/advisory/load-index.js';
-import { FIXTURES } from '../../helpers/bundled-advisories.js';
-import { host, pkg } from '../../helpers/host-inventory-builders.js';
+import type { HostInventory } from '../../controller/core/inventory/host-inventory.js';
+import { versionSchemeFor } from '../../controller/core/version/index.js';
+import { OsvDirectorySource } from '../../controller/edges/advisory/directory-source.js';
+import { loadAdvisoryIndex } from '../../controller/edges/advisory/load-index.js';
+import { FIXTURES } from './bundled-advisories.js';
+import { host, pkg } from './host-inventory-builders.js';
 
 const KEYS = [
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIvy8wxtin5UvC2uOcQBBq5zOiDVcTWLJh6glQwkwUqo',
