@@ -10,7 +10,8 @@
  *   the branch's last PR was closed or merged: a closed PR is never reopened).
  * - Unchanged: the open PR's marker hash equals the proposal's and its branch does not conflict →
  *   nothing is written (no new commit, no API write).
- * - Declined: a PR closed without merging, when it is the LATEST PR of its key, declines exactly the
+ * - Declined: a PR a PERSON closed without merging (patchward marks the PRs it closes itself in their
+ *   marker first), when it is the LATEST PR of its key, declines exactly the
  *   (advisory, release, package, minVersion) items of its marker. Those items are removed from the
  *   candidates; an advisory whose fixes are all declined is not proposed again. A newer fixed
  *   version is a different item, so it is proposed (a new PR on the same branch). A later PR for
@@ -42,6 +43,7 @@ export interface ExistingPullRequest {
   readonly headSha: string;
   /** RFC 3339 */
   readonly createdAt: string;
+  readonly labels?: readonly string[];
 }
 
 /** What the driver saw of an open PR before deciding. */
@@ -153,7 +155,7 @@ export function decideLifecycle(input: LifecycleInput): LifecyclePlan {
   const declined: DeclinedProposal[] = [];
   const declinedItems = new Set<string>();
   for (const pr of latestByKey.values()) {
-    if (pr.state !== 'closed') continue;
+    if (pr.state !== 'closed' || pr.marker.closedBy !== undefined) continue;
     const reconsidered = input.reconsider.has(pr.id);
     declined.push({ pr, reconsidered });
     if (!reconsidered) for (const item of pr.marker.fixes) declinedItems.add(fixItemId(item));

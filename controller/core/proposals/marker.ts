@@ -26,6 +26,8 @@ export interface ProposalMarker {
   readonly hash: string;
   readonly urgent: boolean;
   readonly fixes: readonly FixItem[];
+  /** Set by patchward just before it closes the PR itself: such a close is not a person's decline. */
+  readonly closedBy?: 'superseded' | 'obsolete';
 }
 
 const PATTERN = /<!-- patchward:proposal v1 ([A-Za-z0-9_-]{1,200000}) -->/;
@@ -86,5 +88,13 @@ export function parseMarker(body: string): ProposalMarker | undefined {
     hash: marker['hash'],
     urgent: marker['urgent'] === true,
     fixes: marker['fixes'] as FixItem[],
+    ...(marker['closedBy'] === 'superseded' || marker['closedBy'] === 'obsolete' ? { closedBy: marker['closedBy'] } : {}),
   };
+}
+
+/** The body with its marker saying patchward closed the PR (so the close is not read as a decline). */
+export function markClosedByPatchward(body: string, reason: 'superseded' | 'obsolete'): string {
+  const marker = parseMarker(body);
+  if (marker === undefined) return body;
+  return body.replace(PATTERN, renderMarker({ ...marker, closedBy: reason }));
 }

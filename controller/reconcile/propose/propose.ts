@@ -28,6 +28,7 @@ import {
   type ExistingPullRequest,
   isApprovableId,
   type LifecycleAction,
+  markClosedByPatchward,
   ownedPullRequests,
   parseReconsidered,
   type Proposal,
@@ -123,6 +124,7 @@ function toExisting(pr: PullRequest): ExistingPullRequest {
     draft: pr.draft,
     headSha: pr.headSha,
     createdAt: pr.createdAt,
+    labels: pr.labels,
   };
 }
 
@@ -333,7 +335,18 @@ type CarryResult =
 async function carryOut(action: LifecycleAction, context: CarryContext): Promise<CarryResult> {
   const { forge, workspace, write, log } = context;
   if (action.kind === 'close') {
-    if (write && forge !== undefined) await forge.closePullRequest(action.pr.id, { comment: action.comment });
+    if (write && forge !== undefined) {
+      // Mark the close as ours first: a later run must not read it as a person's decline.
+      await forge.ensurePullRequest({
+        branch: action.pr.branch,
+        base: context.base,
+        title: action.pr.title,
+        body: markClosedByPatchward(action.pr.body, action.reason),
+        labels: action.pr.labels ?? [],
+        draft: action.pr.draft,
+      });
+      await forge.closePullRequest(action.pr.id, { comment: action.comment });
+    }
     log.info({ policy: context.policy, pr: action.pr.id, reason: action.reason }, 'proposal closed');
     return { kind: 'closed', key: action.pr.marker.key, id: action.pr.id, reason: action.reason };
   }

@@ -236,6 +236,54 @@ describe('patchward propose on a real Gitea', () => {
       assert.deepEqual(done.proposals, []);
     }));
 
+  test('a grouping change supersedes the advisory PR: closed with a comment naming its successor, never read as a decline', () =>
+    withLogs(async (g) => {
+      const fx = await createRepoFixture(g, scratch);
+      writePolicyRepo(fx.personDir, { reviewer: fx.reviewer, team: fx.team });
+      await fx.person.add('.').commit('policy repository').push('origin', 'main');
+      const index = await advisoryIndex(advisoryDir(join(fx.personDir, '..', 'adv')));
+      const hosts = inventory(['web-1']);
+      const first = await runOnce(g, fx, fx.personDir, hosts, index, new Date());
+      assert.deepEqual(
+        first.proposals.map((p) => p.action),
+        ['create'],
+      );
+      const old = (await listPulls(g, fx))[0] as GiteaPull;
+      const policy = readFileSync(join(fx.personDir, 'policy.yaml'), 'utf8').replace(
+        '  minSeverity: critical\n',
+        '  minSeverity: critical\n  grouping: { by: weekly }\n',
+      );
+      writeFileSync(join(fx.personDir, 'policy.yaml'), policy);
+      await fx.person.add('.').commit('weekly proposals').push('origin', 'main');
+      const second = await runOnce(g, fx, fx.personDir, hosts, index, new Date());
+      assert.deepEqual(
+        second.proposals.map((p) => [p.key, p.action]),
+        [['2026-W47', 'create']],
+      );
+      assert.deepEqual(
+        second.closed.map((c) => [c.pullRequest, c.reason]),
+        [[String(old.number), 'superseded']],
+      );
+      const comments = (await g.api<{ body: string }[]>('GET', `/repos/${fx.repository}/issues/${old.number}/comments`)).body;
+      assert.deepEqual(
+        comments.map((c) => c.body),
+        [
+          'patchward: superseded by the proposal on branch `patchward/security/2026-W47` (key `2026-W47`), which now carries these advisories.',
+        ],
+      );
+      const third = await runOnce(g, fx, fx.personDir, hosts, index, new Date());
+      assert.deepEqual(
+        third.proposals.map((p) => p.action),
+        ['unchanged'],
+      );
+      assert.deepEqual(third.declined, []);
+      const all = await listPulls(g, fx, 'all');
+      assert.deepEqual(all.map((p) => [p.head.ref, p.state]).sort(), [
+        ['patchward/security/2026-W47', 'open'],
+        ['patchward/security/PWSA-2026-0001', 'closed'],
+      ]);
+    }));
+
   test('a host key trusted on first use becomes one pin PR editing the Fleet file in place', () =>
     withLogs(async (g) => {
       const fx = await createRepoFixture(g, scratch);

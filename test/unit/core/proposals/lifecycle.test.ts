@@ -4,6 +4,7 @@ import { decideAutoMerge, type ChecksState } from '../../../../controller/core/p
 import type { Candidate, Proposal } from '../../../../controller/core/proposals/candidate.js';
 import { complianceByRing, parseReconsidered, renderDashboard } from '../../../../controller/core/proposals/dashboard.js';
 import { decideLifecycle, type ExistingPullRequest, type LifecycleInput } from '../../../../controller/core/proposals/lifecycle.js';
+import { markClosedByPatchward } from '../../../../controller/core/proposals/marker.js';
 import { renderPullRequest } from '../../../../controller/core/proposals/pr-content.js';
 import { selectCandidates } from '../../../../controller/core/proposals/select-candidates.js';
 import { assess } from '../../../../controller/core/assess/assess.js';
@@ -132,6 +133,23 @@ describe('decideLifecycle', () => {
       assert.equal(close.kind === 'close' && close.reason, 'superseded');
       assert.match(close.kind === 'close' ? close.comment : '', /superseded by the proposal on branch `patchward\/security\/2026-W4[79]`/);
     }
+  });
+
+  it('PRs patchward closed itself (superseded) are not declines: the new grouping keeps every fix', () => {
+    const prs = asOpened(decideLifecycle(input()));
+    const weekly = { ...SPEC, grouping: { by: 'weekly' as const } };
+    const weeklyCandidates = selectCandidates(selectInput(weekly));
+    const plan = decideLifecycle(input({ pullRequests: prs, candidates: weeklyCandidates }, weekly));
+    const closedByUs = prs.map((pr) => {
+      const close = plan.actions.find((a) => a.kind === 'close' && a.pr.id === pr.id);
+      return close?.kind === 'close' ? { ...pr, state: 'closed' as const, body: markClosedByPatchward(pr.body, close.reason) } : pr;
+    });
+    const next = decideLifecycle(input({ pullRequests: closedByUs, candidates: weeklyCandidates }, weekly));
+    assert.deepEqual(next.declined, []);
+    assert.deepEqual(next.proposals.flatMap((p) => p.candidates.map((c) => c.advisory)).sort(), ['ALSA-2026:1004', 'DSA-1000-1']);
+    // The same PRs closed by a person are declines.
+    const closedByPerson = prs.map((pr) => ({ ...pr, state: 'closed' as const }));
+    assert.equal(decideLifecycle(input({ pullRequests: closedByPerson, candidates: weeklyCandidates }, weekly)).declined.length, 2);
   });
 
   it('a conflicting branch is recreated on the current base even when nothing else changed', () => {
