@@ -1,10 +1,12 @@
 /**
- * The forge and Git workspace `patchward propose` talks to, from its options. Gitea/Forgejo over
- * its API; the others as their edges land (`controller/edges/forge/`). The token comes from
+ * The forge and Git workspace `patchward propose` talks to, from its options: Gitea/Forgejo,
+ * GitHub and GitLab over their APIs (`controller/edges/forge/`), Git over HTTPS with the token. The token comes from
  * `--token-file` or `PATCHWARD_FORGE_TOKEN` and is never printed.
  */
 import { readFile } from 'node:fs/promises';
 import { GiteaForge } from '../../edges/forge/gitea/gitea-forge.js';
+import { GithubForge } from '../../edges/forge/github/github-forge.js';
+import { GitlabForge } from '../../edges/forge/gitlab/gitlab-forge.js';
 import { GitWorkspace } from '../../edges/git/git-workspace.js';
 import type { Logger } from '../../log.js';
 import type { Forge } from '../../ports/forge.js';
@@ -38,23 +40,53 @@ async function readToken(options: ForgeOptions): Promise<string> {
   return token;
 }
 
+/** Forge API client, Git remote (without credentials) and the Git user name the token goes with. */
+function forgeFor(options: ForgeOptions, repository: string, token: string): { forge: Forge; remote: string; gitUser: string } {
+  const apiUrl = options.apiUrl?.replace(/\/+$/, '');
+  switch (options.kind) {
+    case 'gitea': {
+      if (apiUrl === undefined) throw new ForgeOptionProblem('--api-url URL is required with --forge gitea');
+      const root = apiUrl.replace(/\/api\/v1$/, '');
+      // Gitea authenticates a Basic password that is an access token as the token's owner.
+      return {
+        forge: new GiteaForge({ apiUrl: root, repository, token, logger: options.logger }),
+        remote: `${root}/${repository}.git`,
+        gitUser: 'patchward',
+      };
+    }
+    case 'github': {
+      const api = apiUrl ?? 'https://api.github.com';
+      const web = api === 'https://api.github.com' ? 'https://github.com' : api.replace(/\/api\/v3$/, '');
+      return {
+        forge: new GithubForge({ apiUrl: api, repository, token, logger: options.logger }),
+        remote: `${web}/${repository}.git`,
+        gitUser: 'x-access-token',
+      };
+    }
+    case 'gitlab': {
+      const root = (apiUrl ?? 'https://gitlab.com').replace(/\/api\/v4$/, '');
+      return {
+        forge: new GitlabForge({ apiUrl: root, repository, token, logger: options.logger }),
+        remote: `${root}/${repository}.git`,
+        gitUser: 'oauth2',
+      };
+    }
+    default:
+      throw new ForgeOptionProblem(`--forge ${options.kind} is not available in this build yet; use --dry-run without --forge to preview`);
+  }
+}
+
 export async function connectForge(options: ForgeOptions): Promise<ForgeConnection> {
-  if (options.kind !== 'gitea')
-    throw new ForgeOptionProblem(
-      `--forge ${options.kind} is not available in this build yet (gitea is); use --dry-run without --forge to preview`,
-    );
-  if (options.repository === undefined || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(options.repository))
-    throw new ForgeOptionProblem('--repository OWNER/NAME is required with --forge gitea');
-  if (options.apiUrl === undefined || !/^https?:\/\//.test(options.apiUrl))
-    throw new ForgeOptionProblem('--api-url URL (http or https) is required with --forge gitea');
+  if (options.repository === undefined || !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(options.repository))
+    throw new ForgeOptionProblem(`--repository OWNER/NAME is required with --forge ${options.kind}`);
+  if (options.apiUrl !== undefined && !/^https?:\/\//.test(options.apiUrl))
+    throw new ForgeOptionProblem('--api-url must be an http or https URL');
   const token = await readToken(options);
-  const root = options.apiUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
-  const forge = new GiteaForge({ apiUrl: root, repository: options.repository, token, logger: options.logger });
+  const { forge, remote, gitUser } = forgeFor(options, options.repository, token);
   const workspace = await GitWorkspace.open({
-    remoteUrl: `${root}/${options.repository}.git`,
+    remoteUrl: remote,
     workDir: options.workDir,
-    // Gitea authenticates a Basic password that is an access token as the token's owner.
-    credentials: { username: 'patchward', password: token },
+    credentials: { username: gitUser, password: token },
     author: { name: 'patchward', email: 'patchward@localhost' },
     logger: options.logger,
     env: { ...options.env },
