@@ -142,6 +142,12 @@ spec:
     assert.equal((parse(result.value.text) as { spec: { approvals: unknown[] } }).spec.approvals.length, 1);
   });
 
+  it('an empty `approvals:` (null) is refused rather than guessed at; the text is untouched', () => {
+    const text = 'kind: PatchBaseline\nmetadata:\n  name: production\nspec:\n  approvals:\n  holds: []\n';
+    const result = editBaseline(text, 'production', [NEW]);
+    assert.equal(result.ok, false);
+  });
+
   it('empty flow list `approvals: []` gets the entry inside the brackets', () => {
     const text = 'kind: PatchBaseline\nmetadata:\n  name: production\nspec:\n  approvals: []  # nothing approved yet\n';
     const result = editBaseline(text, 'production', [NEW]);
@@ -172,6 +178,28 @@ describe('pinHostKey', () => {
       result.value.text,
       new RegExp(`hostKeys: \\[ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN272ZTtuH3M3xterhgVwUKnhTFtuv2gDNGP4\\+MlsIdf, ${key}\\]`),
     );
+  });
+
+  it('a host whose ssh settings are a flow map, or a block map without hostKeys, or absent', () => {
+    const flow = 'kind: Fleet\nspec:\n  hosts:\n    - name: a\n      address: x\n      ssh: { jumpHost: b }   # via b\n';
+    const one = pinHostKey(flow, 'a', key);
+    assert.ok(one.ok, JSON.stringify(one));
+    assert.equal(one.value.text, flow.replace('ssh: { jumpHost: b }', `ssh: { jumpHost: b, hostKeys: [ ${key} ] }`));
+    const block = 'kind: Fleet\nspec:\n  hosts:\n    - name: a\n      ssh:\n        trustOnFirstUse: true\n    - name: b\n';
+    const two = pinHostKey(block, 'a', key);
+    assert.ok(two.ok, JSON.stringify(two));
+    assertOnlyInserted(block, two.value.text, `        hostKeys:\n          - ${key}\n`);
+    const none = 'kind: Fleet\nspec:\n  hosts:\n    - name: a\n      address: x\n';
+    const three = pinHostKey(none, 'a', key);
+    assert.ok(three.ok, JSON.stringify(three));
+    assertOnlyInserted(none, three.value.text, `      ssh:\n        hostKeys:\n          - ${key}\n`);
+  });
+
+  it('a host inheriting default keys keeps them when its own list is created (its list replaces the defaults)', () => {
+    const text = 'kind: Fleet\nspec:\n  defaults:\n    ssh: { hostKeys: [ssh-ed25519 AAAAold] }\n  hosts:\n    - name: a\n';
+    const result = pinHostKey(text, 'a', key);
+    assert.ok(result.ok, JSON.stringify(result));
+    assertOnlyInserted(text, result.value.text, `      ssh:\n        hostKeys:\n          - ssh-ed25519 AAAAold\n          - ${key}\n`);
   });
 
   it('a host not in the file is an error', () => {
