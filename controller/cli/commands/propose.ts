@@ -23,7 +23,7 @@ import { unifiedDiff } from '../../reconcile/propose/unified-diff.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 import { collectLive, fleetHostsOf, loadValidPolicySet, PolicySourceProblem } from '../fleet-source.js';
-import { ForgeOptionProblem, connectForge } from './propose-forge.js';
+import { ForgeOptionProblem, connectForge } from '../../reconcile/propose/connect-forge.js';
 
 const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
 

@@ -1,7 +1,8 @@
 /**
- * The forge and Git workspace `patchward propose` talks to, from its options: Gitea/Forgejo,
+ * The forge and Git workspace the propose step talks to, from a PatchRepository's forge settings
+ * (or `patchward propose`'s options): Gitea/Forgejo,
  * GitHub and GitLab over their APIs (`controller/edges/forge/`), Git over HTTPS with the token. The token comes from
- * `--token-file` or `PATCHWARD_FORGE_TOKEN` and is never printed.
+ * `tokenFile` (`--token-file`, a mounted Secret) or `PATCHWARD_FORGE_TOKEN`, and is never printed.
  */
 import { readFile } from 'node:fs/promises';
 import { GiteaForge } from '../../edges/forge/gitea/gitea-forge.js';
