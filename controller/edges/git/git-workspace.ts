@@ -13,10 +13,13 @@
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, normalize, isAbsolute } from 'node:path';
+import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { ExternalError, StalledError, stripCredentials } from '../../errors.js';
+import { ExternalError, StalledError, stripCredentials, TransientError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { checkBranchName, checkPath, checkRefPart } from './git-names.js';
+
+export { checkBranchName } from './git-names.js';
 
 export interface GitCredentials {
   /** `x-access-token` (GitHub), `oauth2` (GitLab), the user's login (Gitea). */
@@ -291,6 +294,77 @@ export class GitWorkspace {
     });
   }
 
+  /** The note on `sha` under `refs/notes/<notesRef>` (as last fetched or written), or undefined. */
+  async readNote(notesRef: string, sha: string): Promise<string | undefined> {
+    return this.tryLocal(['notes', `--ref=${checkRefPart(notesRef)}`, 'show', sha]);
+  }
+
+  /** Replaces the note on `sha` under `refs/notes/<notesRef>` locally (push with `pushRef`). */
+  async writeNote(notesRef: string, sha: string, text: string): Promise<void> {
+    await this.run('notes', () =>
+      this.git.raw([
+        '-c',
+        `user.name=${this.author.name}`,
+        '-c',
+        `user.email=${this.author.email}`,
+        'notes',
+        `--ref=${checkRefPart(notesRef)}`,
+        'add',
+        '--force',
+        '-m',
+        text,
+        sha,
+      ]),
+    );
+  }
+
+  /**
+   * Pushes `source` (a local ref or SHA) to the remote ref `target` (under `refs/notes/` or
+   * `refs/patchward/` only), leasing on `expected` (the remote value last seen; '' = must not exist).
+   * A lost lease is Transient: someone else wrote meanwhile, the next run sees it.
+   */
+  async pushRef(source: string, target: string, expected: string | undefined): Promise<void> {
+    if (!/^refs\/(notes|patchward)\//.test(target)) {
+      throw new StalledError('git-ref-refused', `patchward pushes only refs/notes/* and refs/patchward/* this way, not ${target}`);
+    }
+    try {
+      await this.git.raw(['push', '--no-verify', `--force-with-lease=${target}:${expected ?? ''}`, 'origin', `${source}:${target}`]);
+    } catch (cause) {
+      const message = this.scrub(cause instanceof Error ? cause.message : String(cause));
+      if (/stale info|rejected|fetch first/i.test(message)) {
+        throw new TransientError(
+          'git-ref-moved',
+          `${target} moved on ${this.remoteUrl} while patchward updated it; retried on the next run`,
+          { context: { ref: target } },
+        );
+      }
+      throw new ExternalError(
+        'git',
+        'git-command-failed',
+        `git push ${target} failed on ${this.remoteUrl}: ${message.trim().slice(0, 2000)}`,
+        { context: { ref: target } },
+      );
+    }
+  }
+
+  /** Deletes a remote ref under `refs/patchward/`, leasing on `expected`. */
+  async deleteRef(target: string, expected: string): Promise<void> {
+    if (!target.startsWith('refs/patchward/'))
+      throw new StalledError('git-ref-refused', `patchward deletes only refs/patchward/* this way, not ${target}`);
+    await this.run('push', () => this.git.raw(['push', '--no-verify', `--force-with-lease=${target}:${expected}`, 'origin', `:${target}`]));
+  }
+
+  /** Remote refs under `prefix` (e.g. `refs/patchward/proposals/`) with their SHAs, read live. */
+  async remoteRefs(prefix: string): Promise<ReadonlyMap<string, string>> {
+    const out = await this.run('ls-remote', () => this.git.raw(['ls-remote', 'origin', `${prefix}*`]));
+    const refs = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const [sha, ref] = line.split('\t');
+      if (sha && ref?.startsWith(prefix)) refs.set(ref, sha);
+    }
+    return refs;
+  }
+
   /** Resolves a ref or SHA to a commit SHA, or undefined. */
   async resolve(ref: string): Promise<string | undefined> {
     const out = await this.git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => '');
@@ -355,38 +429,4 @@ export class GitWorkspace {
     for (const secret of this.secrets) if (secret !== '') out = out.split(secret).join('[redacted]');
     return out;
   }
-}
-
-/** Branch names patchward writes: a valid Git ref name, no leading `-` or `refs/`. */
-export function checkBranchName(branch: string): string {
-  const bad =
-    branch === '' ||
-    branch.startsWith('-') ||
-    branch.startsWith('/') ||
-    branch.startsWith('refs/') ||
-    branch.endsWith('/') ||
-    branch.endsWith('.lock') ||
-    branch.endsWith('.') ||
-    branch.includes('..') ||
-    branch.includes('//') ||
-    branch.includes('@{') ||
-    branch.split('/').some((part) => part.startsWith('.')) ||
-    /[\x00-\x20\x7f~^:?*[\\]/.test(branch);
-  if (bad) throw new StalledError('git-bad-branch-name', `not a valid branch name: ${JSON.stringify(branch)}`, { context: { branch } });
-  return branch;
-}
-
-function checkPath(path: string): string {
-  const norm = normalize(path);
-  if (
-    path === '' ||
-    isAbsolute(path) ||
-    norm.startsWith('..') ||
-    norm !== path ||
-    path.startsWith('-') ||
-    path.split('/').includes('.git')
-  ) {
-    throw new StalledError('git-bad-path', `not a repository-relative path: ${JSON.stringify(path)}`, { context: { path } });
-  }
-  return path;
 }

@@ -59,7 +59,7 @@ describe('GitlabForge against documented GitLab responses', () => {
       labels: 'bug,security',
     });
     assert.equal(
-      (h.server.requests.find((r) => r.method === 'POST' && r.path.endsWith('/labels'))?.body as { name: string }).name,
+      (h.server.requests.find((r) => r.method === 'POST' && r.path.endsWith('/labels'))?.body as { name: string } | undefined)?.name,
       'security',
     );
 
