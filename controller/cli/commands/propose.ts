@@ -32,7 +32,7 @@ const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
   --kev FILE               known-exploited catalogue (CISA KEV JSON format)
   --inventory FILE         HostInventory / HostInventoryList JSON; without it the Fleet is inventoried over SSH
   --forge gitea|github|gitlab|git   where the pull requests go
-  --repository OWNER/NAME  the repository on the forge
+  --repository OWNER/NAME  the repository on the forge (plain Git: the remote's URL or path)
   --api-url URL            the forge's base URL (e.g. https://gitea.example.net)
   --token-file FILE        API token (else PATCHWARD_FORGE_TOKEN)
   --dry-run                print branch, commit diff and PR body of each proposal; change nothing
@@ -170,6 +170,9 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
             env: io.env,
             workDir,
             logger,
+            ...(policySet.patchPolicies[0]?.resource.spec.pullRequests?.branchPrefix === undefined
+              ? {}
+              : { branchPrefix: policySet.patchPolicies[0].resource.spec.pullRequests.branchPrefix }),
           });
     const report = await runPropose(
       {

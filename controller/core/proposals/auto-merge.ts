@@ -63,6 +63,14 @@ function gateOf(proposal: Proposal, spec: PatchPolicySpec): Gate | string {
   return best ?? 'no autoMerge rule matches every advisory of the proposal';
 }
 
+/** What decides the merge of this proposal, in words that do not change from run to run (dashboard). */
+export function describeAutoMerge(proposal: Proposal, spec: PatchPolicySpec): string {
+  const gate = gateOf(proposal, spec);
+  if (typeof gate === 'string') return `a person merges (${gate})`;
+  const after = gate.afterSeconds > 0 ? ` ${gate.afterSeconds}s after opening` : '';
+  return `auto-merge by ${gate.why}${after}${gate.requireChecks ? ' once the required checks are green' : ''}`;
+}
+
 export function decideAutoMerge(input: AutoMergeInput): AutoMergeDecision {
   const gate = gateOf(input.proposal, input.spec);
   if (typeof gate === 'string') return { merge: false, reason: gate, never: true };

@@ -5,6 +5,7 @@
  * `tokenFile` (`--token-file`, a mounted Secret) or `PATCHWARD_FORGE_TOKEN`, and is never printed.
  */
 import { readFile } from 'node:fs/promises';
+import { GitForge } from '../../edges/forge/git/git-forge.js';
 import { GiteaForge } from '../../edges/forge/gitea/gitea-forge.js';
 import { GithubForge } from '../../edges/forge/github/github-forge.js';
 import { GitlabForge } from '../../edges/forge/gitlab/gitlab-forge.js';
@@ -22,6 +23,8 @@ export interface ForgeOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly workDir: string;
   readonly logger: Logger;
+  /** Plain Git: the proposals' branch prefix (the dashboard branch is `<prefix>_dashboard`). */
+  readonly branchPrefix?: string;
 }
 
 export interface ForgeConnection {
@@ -77,7 +80,21 @@ function forgeFor(options: ForgeOptions, repository: string, token: string): { f
   }
 }
 
+/** Plain Git: `repository` is the remote (URL or path); no token, no forge API, no merging by patchward. */
+async function connectPlainGit(options: ForgeOptions): Promise<ForgeConnection> {
+  if (options.repository === undefined) throw new ForgeOptionProblem('--repository URL|PATH (the Git remote) is required with --forge git');
+  const workspace = await GitWorkspace.open({
+    remoteUrl: options.repository,
+    workDir: options.workDir,
+    author: { name: 'patchward', email: 'patchward@localhost' },
+    logger: options.logger,
+    env: { ...options.env },
+  });
+  return { forge: new GitForge({ workspace, branchPrefix: options.branchPrefix ?? 'patchward/', logger: options.logger }), workspace };
+}
+
 export async function connectForge(options: ForgeOptions): Promise<ForgeConnection> {
+  if (options.kind === 'git') return connectPlainGit(options);
   if (options.repository === undefined || !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(options.repository))
     throw new ForgeOptionProblem(`--repository OWNER/NAME is required with --forge ${options.kind}`);
   if (options.apiUrl !== undefined && !/^https?:\/\//.test(options.apiUrl))

@@ -23,6 +23,7 @@ import {
   DASHBOARD_TITLE,
   type DashboardPullRequest,
   decideLifecycle,
+  describeAutoMerge,
   DEFAULT_BRANCH_PREFIX,
   editBaseline,
   type ExistingPullRequest,
@@ -257,7 +258,10 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
               ...(done.report.pullRequest.url === undefined ? {} : { url: done.report.pullRequest.url }),
               branch: done.report.branch,
               title: done.report.title,
-              ...(done.report.autoMerge === undefined ? {} : { note: done.report.autoMerge }),
+              note:
+                forge?.mergePullRequest === undefined
+                  ? 'a person merges (patchward does not merge on this forge)'
+                  : describeAutoMerge(done.proposal, spec),
             });
         } else report.closed.push({ policy: run.name, key: done.key, pullRequest: done.id, reason: done.reason });
       } catch (error) {
@@ -329,7 +333,7 @@ interface CarryContext {
 }
 
 type CarryResult =
-  | { readonly kind: 'proposal'; readonly report: ProposalReport; readonly merged: boolean }
+  | { readonly kind: 'proposal'; readonly report: ProposalReport; readonly merged: boolean; readonly proposal: Proposal }
   | { readonly kind: 'closed'; readonly key: string; readonly id: string; readonly reason: string };
 
 async function carryOut(action: LifecycleAction, context: CarryContext): Promise<CarryResult> {
@@ -401,6 +405,7 @@ async function carryOut(action: LifecycleAction, context: CarryContext): Promise
   }
   return {
     kind: 'proposal',
+    proposal,
     merged,
     report: {
       policy: context.policy,

@@ -137,6 +137,7 @@ describe('patchward propose on a real Gitea', () => {
       assert.equal(pulls[0]?.head.sha, pr.head.sha);
       assert.equal(pulls[0]?.updated_at, pr.updated_at);
       assert.equal(pulls[0]?.body, pr.body);
+      assert.equal((await dashboardIssue(g, fx)).body, dashboard.body, 'the dashboard is not rewritten either');
 
       // 3. More affected hosts: the same PR is updated in place.
       hosts = inventory(['web-1', 'web-2', 'web-3']);
