@@ -4,8 +4,8 @@
  * completed (proposals made, updated or unchanged), 1 when some proposal failed (problems listed),
  * 2 for usage or input errors and for a forge that cannot be reached.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HostInventory } from '../../core/inventory/host-inventory.js';
@@ -16,6 +16,10 @@ import { OsvHttpSource } from '../../edges/advisory/http-source.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
 import { OsvZipSource } from '../../edges/advisory/zip-source.js';
+import { resolveStateDirectory } from '../../config/state-dir.js';
+import type { HostKeyPin } from '../../core/proposals/index.js';
+import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
+import { readTrustedHostKeys } from '../../edges/transport/ssh/state-host-key-trust.js';
 import { isPatchwardError } from '../../errors.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
 import { type ProposeReport, runPropose } from '../../reconcile/propose/propose.js';
@@ -38,9 +42,34 @@ const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
   --dry-run                print branch, commit diff and PR body of each proposal; change nothing
   --output table|json      default table; json: {"proposals": [{"policy","key","branch","title","body","files","advisories","hosts"}]}
   --now RFC3339            the time holds, exclusions and auto-merge delays are judged at (default: now)
+  --state DIR              state directory: host keys trusted on first use recorded there become pin PRs
+                           (default $XDG_STATE_HOME/patchward, else ~/.local/state/patchward)
 `;
 
 class UsageProblem extends Error {}
+
+/**
+ * Host keys trusted on first use: those recorded in the state directory (durable, from earlier
+ * inventories), and those this run's live inventory just trusted; one per host.
+ */
+async function trustedKeys(directory: string, fresh: readonly HostKeyPin[]): Promise<HostKeyPin[]> {
+  const byHost = new Map<string, HostKeyPin>();
+  const exists = await stat(directory).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (exists) {
+    const store = await openLocalStateStore({ directory, now: new Date(), readOnly: true });
+    try {
+      for (const record of await readTrustedHostKeys(store))
+        byHost.set(record.host, { host: record.host, key: record.key, fingerprint: record.fingerprint });
+    } finally {
+      await store.close();
+    }
+  }
+  for (const pin of fresh) if (!byHost.has(pin.host)) byHost.set(pin.host, pin);
+  return [...byHost.values()];
+}
 
 async function readInventories(file: string): Promise<HostInventory[]> {
   let value: unknown;
@@ -124,6 +153,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
       'dry-run': { type: 'boolean' },
       output: { type: 'string', default: 'table' },
       now: { type: 'string' },
+      state: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -143,11 +173,13 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   if (Number.isNaN(now.getTime())) throw new UsageProblem(`--now '${values.now}' is not a time`);
 
   const dir = path.resolve(io.cwd, values.policy);
+  const stateDirectory = resolveStateDirectory(values.state, io.env, io.cwd, homedir());
   const policySet = await loadValidPolicySet(dir);
   const live =
     values.inventory !== undefined
       ? undefined
-      : await collectLive(fleetHostsOf(policySet, dir), { concurrency: 50, timeoutSeconds: 60, namespace: 'default' }, io);
+      : await collectLive(fleetHostsOf(policySet, dir), { concurrency: 50, timeoutSeconds: 60, namespace: 'default', stateDirectory }, io);
+  const pins = await trustedKeys(stateDirectory, live?.trustedOnFirstUse ?? []);
   const inventory =
     live === undefined ? await readInventories(path.resolve(io.cwd, values.inventory as string)) : [...live.inventory.items];
   const logger = io.logger.child({ component: 'propose' });
@@ -181,7 +213,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
         inventory,
         index: loaded.index,
         now,
-        ...(live === undefined ? {} : { pins: live.trustedOnFirstUse }),
+        pins,
       },
       {
         ...(connection === undefined ? {} : { forge: connection.forge, workspace: connection.workspace }),

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { openLocalStateStore } from '../../../../controller/edges/state/local/local-state-store.js';
+import { TRUSTED_HOST_KEY } from '../../../../controller/edges/transport/ssh/state-host-key-trust.js';
 import { runCliCaptured } from '../../../helpers/run-cli.js';
 import { advisoryDir, inventory, writePolicyRepo } from '../../../helpers/proposal-repo.js';
 
@@ -121,6 +124,59 @@ describe('patchward propose --dry-run', () => {
       /&lt;img src\\=x onerror\\=alert\\\(1\\\)&gt; \\\*\\\*urgent\\\*\\\* \\\[click\\\]\\\(https:&#8203;\/\/evil\.example\\\) @&#8203;admin/,
     );
     assert.ok(!JSON.stringify(p).includes('touch'), 'the shell-named package is refused by the advisory index, nowhere in the proposal');
+  });
+});
+
+describe('patchward propose --state: keys trusted on first use become pin proposals', () => {
+  it('a recorded key for a TOFU host is proposed as an in-place Fleet edit', async () => {
+    const tofuRepo = join(work, 'tofu-repo');
+    writePolicyRepo(tofuRepo, { reviewer: 'alice', team: 'platform' });
+    const fleetPath = join(tofuRepo, 'fleet.yaml');
+    const fleet = readFileSync(fleetPath, 'utf8');
+    const tofu = fleet.replace(/(- name: web-3\n(?: {6}.*\n)*? {6}ssh:\n) {8}hostKeys: \[[^\]]*\]\n/, '$1        trustOnFirstUse: true\n');
+    assert.notEqual(tofu, fleet);
+    writeFileSync(fleetPath, tofu);
+    const stateDir = join(work, 'state');
+    const store = await openLocalStateStore({ directory: stateDir, now: new Date('2026-12-02T12:00:00Z') });
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHoFF5k9oXOCSWwGVdjTmkUbWLDvCg+qihshaPrwceNh';
+    const put = await store.put(TRUSTED_HOST_KEY, 'web-3', {
+      host: 'web-3',
+      key,
+      fingerprint: `SHA256:${createHash('sha256')
+        .update(Buffer.from(key.split(' ')[1] as string, 'base64'))
+        .digest('base64')
+        .replace(/=+$/, '')}`,
+      address: '127.0.0.12:22',
+      recordedAt: '2026-12-01T00:00:00Z',
+    });
+    assert.ok(put.ok);
+    await store.close();
+    const run = await runCliCaptured([
+      'propose',
+      '-f',
+      tofuRepo,
+      '--inventory',
+      inventoryFile,
+      '--advisories',
+      advisories,
+      '--state',
+      stateDir,
+      '--dry-run',
+      '--output',
+      'json',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as {
+      pins: { host: string; branch: string; files: { path: string; before: string; after: string }[] }[];
+    };
+    assert.deepEqual(
+      report.pins.map((p) => [p.host, p.branch]),
+      [['web-3', 'patchward/_pins/web-3']],
+    );
+    assert.equal(
+      report.pins[0]?.files[0]?.after,
+      tofu.replace('        trustOnFirstUse: true\n', `        trustOnFirstUse: true\n        hostKeys:\n          - ${key}\n`),
+    );
   });
 });
 
