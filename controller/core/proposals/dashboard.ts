@@ -106,7 +106,7 @@ export function renderDashboard(input: DashboardInput): string {
   else
     for (const item of input.waiting)
       lines.push(
-        `- ${inertCode(item.advisory)} in ring ${inertCode(item.ring)}${item.opens === undefined ? '' : `, next window ${inertText(item.opens, 64)}`}`,
+        `- ${inertCode(item.advisory)} in ring ${inertCode(item.ring)}${item.opens === undefined ? '' : `, next window ${inertCode(item.opens, 64)}`}`,
       );
   lines.push('', '## Halted rollouts', '');
   if (input.halted === undefined) lines.push('_Not computed in this run (no rollout state available)._');

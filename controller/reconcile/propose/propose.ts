@@ -42,6 +42,7 @@ import { ExternalError, StalledError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Forge, PullRequest } from '../../ports/forge.js';
 import { type PinReport, proposePins } from './pins.js';
+import { dashboardFacts } from './dashboard-facts.js';
 import { proposalTimeline } from './timeline.js';
 import type { ProposalWorkspace } from './workspace.js';
 
@@ -306,10 +307,20 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
       })),
     );
   if (forge !== undefined && write) {
+    const facts =
+      input.waiting === undefined
+        ? dashboardFacts(
+            input.policySet,
+            input.inventory,
+            runs.flatMap((run) => run.hosts),
+            input.now,
+          )
+        : {};
     const body = renderDashboard({
       compliance: complianceByRing(allHosts, rings),
       open,
       declined: declinedRows,
+      ...facts,
       ...(input.waiting === undefined ? {} : { waiting: input.waiting }),
       ...(input.halted === undefined ? {} : { halted: input.halted }),
       problems: report.problems,

@@ -232,9 +232,14 @@ describe('patchward propose on a real Gitea', () => {
       assert.deepEqual(merging.merged, [String(afterRebase.number)]);
       const final = (await g.api<GiteaPull>('GET', `/repos/${fx.repository}/pulls/${afterRebase.number}`)).body;
       assert.equal(final.merged, true);
-      // Approved now: nothing left to propose.
-      const done = await run();
+      // Approved now: nothing left to propose; the dashboard shows the fix waiting for the nightly window.
+      const noon = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1, 12));
+      const done = await run(noon);
       assert.deepEqual(done.proposals, []);
+      const waitingSection =
+        (await dashboardIssue(g, fx)).body.split('## Approved, waiting for a maintenance window')[1]?.split('##')[0] ?? '';
+      assert.match(waitingSection, /- `PWSA-2026-0001` in ring `canary`, next window `nightly \d{4}-\d{2}-\d{2}T01:00:00/);
+      assert.match(waitingSection, /- `PWSA-2026-0001` in ring `broad`/);
     }));
 
   test('a grouping change supersedes the advisory PR: closed with a comment naming its successor, never read as a decline', () =>
