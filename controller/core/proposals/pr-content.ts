@@ -29,6 +29,8 @@ export interface ContentContext {
   readonly baselinePath: string;
   /** `plan`'s Markdown timeline for this proposal when available (trusted: our own rendering). */
   readonly timeline?: string;
+  /** Ring names in rollout order (hosts are listed per ring in this order; others after, by name). */
+  readonly ringOrder?: readonly string[];
 }
 
 function severityText(candidate: Candidate): string {
@@ -74,7 +76,7 @@ function packageTable(candidates: readonly Candidate[]): string[] {
   return lines;
 }
 
-function hostSection(candidates: readonly Candidate[]): string[] {
+function hostSection(candidates: readonly Candidate[], ringOrder: readonly string[]): string[] {
   const byRing = new Map<string, Set<string>>();
   for (const candidate of candidates)
     for (const host of candidate.hosts) {
@@ -84,7 +86,8 @@ function hostSection(candidates: readonly Candidate[]): string[] {
       byRing.set(ring, set);
     }
   const total = new Set(candidates.flatMap((candidate) => candidate.hosts.map((host) => host.host))).size;
-  const rings = [...byRing.keys()].sort();
+  const rank = (ring: string) => (ringOrder.includes(ring) ? ringOrder.indexOf(ring) : ringOrder.length);
+  const rings = [...byRing.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const lines = ['| Ring | Hosts |', '|---|---|', ...rings.map((ring) => `| ${inertCode(ring)} | ${byRing.get(ring)?.size ?? 0} |`)];
   lines.push('', `<details><summary>Affected hosts (${total})</summary>`, '');
   let listed = 0;
@@ -131,7 +134,7 @@ export function renderPullRequest(proposal: Proposal, context: ContentContext): 
     '',
     '### Affected hosts by ring',
     '',
-    ...hostSection(proposal.candidates),
+    ...hostSection(proposal.candidates, context.ringOrder ?? []),
     '',
     '### Rollout timeline',
     '',

@@ -228,6 +228,7 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
         return renderPullRequest(proposal, {
           policy: { name: run.name, spec },
           baselinePath,
+          ringOrder: rings.map((ring) => ring.name),
           ...(timeline === undefined ? {} : { timeline }),
         });
       },

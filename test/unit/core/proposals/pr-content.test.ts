@@ -30,10 +30,16 @@ describe('renderPullRequest', () => {
       content.body,
       /\| `DSA-1000-1` \| `debian-12` \| `glibc` \| `2\.36-9\+deb12u1`, `2\.36-9\+deb12u2` \| `2\.36-9\+deb12u3` \|/,
     );
-    assert.match(content.body, /\| `broad` \| 1 \|\n\| `canary` \| 1 \|/);
+    assert.match(content.body, /\| `broad` \| 1 \|\n\| `canary` \| 1 \|/, 'without a ring order: by name');
+    const ordered = renderPullRequest(glibc, {
+      policy: { name: 'security', spec: SPEC },
+      baselinePath: 'baseline.yaml',
+      ringOrder: ['canary', 'broad'],
+    });
+    assert.match(ordered.body, /\| `canary` \| 1 \|\n\| `broad` \| 1 \|/, 'in rollout order');
     assert.match(
-      content.body,
-      /<details><summary>Affected hosts \(2\)<\/summary>\n\n- `broad`: `web-2`\n- `canary`: `web-1`\n\n<\/details>/,
+      ordered.body,
+      /<details><summary>Affected hosts \(2\)<\/summary>\n\n- `canary`: `web-1`\n- `broad`: `web-2`\n\n<\/details>/,
     );
     assert.ok(content.body.includes(TIMELINE_NOT_COMPUTED));
     assert.deepEqual(content.labels, ['security', 'patchward']);
