@@ -115,6 +115,7 @@ function isUrgent(spec: PatchPolicySpec, severity: PolicySeverity | undefined, k
 interface Accumulator {
   readonly finding: MissingFix;
   severity: PolicySeverity | undefined;
+  score: number | undefined;
   raisesApproval: boolean;
   readonly fixes: Map<string, { release: string; package: string; minVersion: string; installed: Set<string>; binaries: Set<string> }>;
   readonly hosts: Map<string, AffectedHost>;
@@ -149,12 +150,13 @@ export function selectCandidates(input: SelectInput): Candidate[] {
       if (approved && scheme.compare(finding.approvedMinVersion as string, fixed) >= 0) continue;
       let entry = byAdvisory.get(finding.advisory);
       if (entry === undefined) {
-        entry = { finding, severity: undefined, raisesApproval: false, fixes: new Map(), hosts: new Map() };
+        entry = { finding, severity: undefined, score: undefined, raisesApproval: false, fixes: new Map(), hosts: new Map() };
         byAdvisory.set(finding.advisory, entry);
       }
       const severity = policySeverityOf(finding.severity);
       if (severity !== undefined && (entry.severity === undefined || POLICY_SEVERITY_RANK[severity] > POLICY_SEVERITY_RANK[entry.severity]))
         entry.severity = severity;
+      if (finding.score !== undefined && (entry.score === undefined || finding.score > entry.score)) entry.score = finding.score;
       if (approved) entry.raisesApproval = true;
       const fixKey = `${release}\u0000${finding.source}`;
       const fix = entry.fixes.get(fixKey);
@@ -204,7 +206,7 @@ export function selectCandidates(input: SelectInput): Candidate[] {
       ...(advisory?.modified === undefined ? {} : { modified: advisory.modified }),
       severity: entry.severity,
       effectiveSeverity,
-      ...(finding.score === undefined ? {} : { score: finding.score }),
+      ...(entry.score === undefined ? {} : { score: entry.score }),
       knownExploited,
       urgent: isUrgent(spec, effectiveSeverity, knownExploited),
       fixes,
