@@ -112,9 +112,11 @@ function summaries(candidates: readonly Candidate[]): string[] {
 export function renderPullRequest(proposal: Proposal, context: ContentContext): PullRequestContent {
   const { spec } = context.policy;
   const settings = spec.pullRequests ?? {};
+  const labels = [...new Set([...(settings.labels ?? []), ...(proposal.urgent ? (spec.urgentLane?.labels ?? []) : [])])];
   // The timeline is not hashed: it moves with the clock (next window, "computed at"), and a PR is
-  // rewritten only when what it proposes changes (hosts, fixes, advisory data).
-  const hash = proposalHash(proposal);
+  // rewritten only when what it proposes (hosts, fixes, advisory data) or how it is shown (labels,
+  // draft, file) changes.
+  const hash = proposalHash(proposal, JSON.stringify({ labels, draft: settings.draft === true, file: context.baselinePath }));
   const marker = markerFor(proposal, hash);
   const hostCount = new Set(proposal.candidates.flatMap((candidate) => candidate.hosts.map((host) => host.host))).size;
   const raises = proposal.candidates.filter((candidate) => candidate.raisesApproval).map((candidate) => inertCode(candidate.advisory));
@@ -146,7 +148,6 @@ export function renderPullRequest(proposal: Proposal, context: ContentContext): 
     renderMarker(marker),
     '',
   ].join('\n');
-  const labels = [...new Set([...(settings.labels ?? []), ...(proposal.urgent ? (spec.urgentLane?.labels ?? []) : [])])];
   return {
     title: titleOf(proposal),
     body,

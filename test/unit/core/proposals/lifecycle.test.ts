@@ -64,6 +64,16 @@ describe('decideLifecycle', () => {
     );
   });
 
+  it('a policy that changes its labels updates the open PRs (labels are part of the hash)', () => {
+    const prs = asOpened(decideLifecycle(input()));
+    const relabelled = { ...SPEC, pullRequests: { labels: ['security'] } };
+    const plan = decideLifecycle(input({ pullRequests: prs }, relabelled));
+    assert.deepEqual(
+      plan.actions.map((a) => a.kind),
+      ['update', 'update'],
+    );
+  });
+
   it('more affected hosts update the PR in place (same PR, no new one)', () => {
     const prs = asOpened(decideLifecycle(input()));
     const more = [...HOSTS, { ...(HOSTS[1] as (typeof HOSTS)[number]), host: 'web-3' }];

@@ -50,7 +50,7 @@ describe('renderPullRequest', () => {
     assert.equal(marker?.hash, content.marker.hash);
     const timed = renderPullRequest(glibc, {
       policy: { name: 'security', spec: SPEC },
-      baselinePath: 'b',
+      baselinePath: 'baseline.yaml',
       timeline: '| ring | first window |',
     });
     assert.ok(timed.body.includes('| ring | first window |'));
