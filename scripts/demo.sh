@@ -53,7 +53,11 @@ pw assess --inventory "$work/inventory.json" "${advisories[@]}" --kev test/fixtu
   --baseline "$repo/baseline.yaml" --output table
 pw assess --inventory "$work/inventory.json" "${advisories[@]}" --baseline "$repo/baseline.yaml" --output csv > "$work/assessment.csv"
 
+say "patchward propose --dry-run (the pull requests patchward would open against the baseline; no forge needed)"
+pw propose -f "$repo" --inventory "$work/inventory.json" --advisories test/fixtures/advisories/sandbox \
+  --kev test/fixtures/advisories/kev/known-exploited-sample.json --dry-run | head -n 120 || true
+
 say "done"
 echo "inventory:  $work/inventory.json"
 echo "assessment: $work/assessment.csv (one row per host and missing fix)"
-echo "Not built yet: proposals (pull requests), rollout and the cluster controller; see README."
+echo "Proposals against a forge: patchward propose --forge gitea|github|gitlab|git (see README)."

@@ -1,0 +1,56 @@
+/**
+ * The dashboard sections other steps know, computed here from the same pure functions when the
+ * caller does not pass them: approved advisories whose hosts wait for a maintenance window (from
+ * `assess` against the CURRENT baselines and `plan`'s first window per ring), and a halt `plan`
+ * reports from the rollout progress it was given.
+ */
+import type { HostAssessment } from '../../core/assess/assessment.js';
+import type { HostInventory } from '../../core/inventory/host-inventory.js';
+import { type PolicySet, resolveFleetHosts } from '../../core/model/index.js';
+import { planRollout, type RolloutProgress } from '../../core/plan/index.js';
+import type { DashboardInput } from '../../core/proposals/index.js';
+
+export function dashboardFacts(
+  policySet: PolicySet,
+  inventory: readonly HostInventory[],
+  assessed: readonly HostAssessment[],
+  now: Date,
+  progress?: RolloutProgress,
+): Pick<DashboardInput, 'waiting' | 'halted'> {
+  const plan = planRollout(
+    {
+      policy: {
+        hosts: policySet.fleets
+          .flatMap((fleet) => resolveFleetHosts(fleet.resource))
+          .map((host) => ({ name: host.name, labels: host.labels })),
+        rings: policySet.rings.map((entry) => entry.resource),
+        windows: policySet.maintenanceWindows.map((entry) => entry.resource),
+        policies: policySet.patchPolicies.map((entry) => entry.resource),
+        baselines: policySet.patchBaselines.map((entry) => entry.resource),
+      },
+      inventory,
+      ...(progress === undefined ? {} : { progress }),
+    },
+    now,
+  );
+  const ringOfHost = new Map<string, string>();
+  for (const ring of plan.rings) for (const host of ring.hosts) ringOfHost.set(host.host, ring.name);
+  const waiting = new Map<string, { advisory: string; ring: string; opens?: string }>();
+  for (const host of assessed) {
+    const ringName = ringOfHost.get(host.host);
+    const ring = plan.rings.find((candidate) => candidate.name === ringName);
+    const window = ring?.firstWindow;
+    if (ring === undefined || window === undefined || Date.parse(window.start) <= now.getTime()) continue;
+    for (const finding of host.result?.findings ?? []) {
+      if (!finding.approvedMissing || finding.heldReason !== undefined) continue;
+      const key = `${finding.advisory}\u0000${ring.name}`;
+      if (!waiting.has(key)) waiting.set(key, { advisory: finding.advisory, ring: ring.name, opens: `${window.window} ${window.start}` });
+    }
+  }
+  return {
+    waiting: [...waiting.values()].sort((a, b) => (a.advisory < b.advisory ? -1 : a.advisory > b.advisory ? 1 : a.ring < b.ring ? -1 : 1)),
+    ...(progress === undefined
+      ? {}
+      : { halted: plan.halt === undefined ? [] : [{ rollout: progress.rolloutId, ring: plan.halt.ring, reason: plan.halt.reason }] }),
+  };
+}
