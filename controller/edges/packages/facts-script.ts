@@ -71,7 +71,8 @@ dnf)
   wait_unlocked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock
   sec arch; uname -m; rc arch $?
   sec packages; rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'; rc packages $?
-  sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r >/dev/null 2>&1; rc reboot $?; else rc reboot absent; fi
+  sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r 2>/dev/null; rc reboot $?; else rc reboot absent; fi
+  sec reboot-file; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot-file 0
   sec locks; locked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock; rc locks 0
   if [ "$refresh" = 1 ]; then sec refresh; with_timeout dnf -q makecache >/dev/null 2>&1; rc refresh $?; fi
   if [ "$want_pending" = 1 ]; then
