@@ -42,6 +42,8 @@ export async function runPatchward(hosts: readonly BenchHost[], keyPath: string,
     logger: pino({ level: 'silent' }),
     concurrency,
     hostTimeoutMs: 120_000,
+    // Like for like with the contenders, which list installed packages only.
+    availableVersions: false,
   });
   return { seconds: (performance.now() - started) / 1000, okHosts: inventory.items.filter((item) => item.status === 'ok').length };
 }
