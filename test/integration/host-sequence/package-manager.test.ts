@@ -76,6 +76,18 @@ describe('PackageManager on sandbox hosts', { timeout: 600_000 }, () => {
         assert.ok(after.ok, after.ok ? '' : after.error.message);
       });
 
+      it('apply gives up on a lock held past its lock timeout, naming it, and installs nothing', async () => {
+        const release = await fleet.holdPackageLock(other);
+        try {
+          const otherPm = packageManagerFor(id, ssh.transport(other));
+          const applied = await otherPm.apply([{ name: 'pw-libdemo', version: '1.0-2' }], { ...APPLY, lockTimeoutSeconds: 1 });
+          assert.equal(applied.ok ? 'applied' : applied.error.reason, 'lock-timeout');
+        } finally {
+          await release();
+        }
+        assert.equal((await truth(other, query)).get('pw-libdemo'), '1.0-1');
+      });
+
       it('refreshes metadata and simulates exact versions into a transaction', async () => {
         const refreshed = await pm.refreshMetadata({ ...RUN, refreshTimeoutSeconds: 60 });
         assert.ok(refreshed.ok, refreshed.ok ? '' : refreshed.error.output);

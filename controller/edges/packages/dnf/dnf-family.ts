@@ -67,10 +67,27 @@ export function parseDnfTransaction(output: string): Transaction {
 }
 
 const FAILURES: readonly (readonly [RegExp, PackageCommandFailure['reason']])[] = [
+  [/patchward: rpm transaction lock .* still held/, 'lock-timeout'],
   [/No match for argument|Unable to find a match/, 'not-offered'],
   [/Problem: |conflicting requests|nothing provides|Depsolving problems/, 'unresolvable'],
   [/Error in \S+ scriptlet|Transaction failed|Transaction test error|Error: Transaction check error|error: %\w+\(/, 'install-failed'],
 ];
+
+/**
+ * dnf and rpm have no lock timeout: rpm waits for its transaction lock for ever. A fixed script
+ * (its inputs are positional parameters, the lock timeout digits only) waits up to $1 seconds for
+ * the lock to be free, exits 75 naming it when it stays held, and otherwise execs the dnf argv.
+ */
+const DNF_LOCK_WAIT = String.raw`
+t=$1; shift; waited=0
+held() {
+  ino=$(stat -c %i /var/lib/rpm/.rpm.lock 2>/dev/null) || return 1
+  grep -Eq "WRITE +[0-9]+ [0-9a-f]+:[0-9a-f]+:$ino " /proc/locks 2>/dev/null
+}
+while held && [ "$waited" -lt "$t" ]; do sleep 1; waited=$((waited + 1)); done
+if held; then echo "patchward: rpm transaction lock /var/lib/rpm/.rpm.lock still held after $t s" >&2; exit 75; fi
+exec "$@"
+`;
 
 const RPM_FORMAT = '%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n';
 
@@ -96,13 +113,14 @@ export const dnfFamily: PackageFamily = Object.freeze({
     // dnf installs an exact `name-[epoch:]version-release` whether it is higher or lower than the
     // installed one (a lower one is a downgrade; the transaction check decides if that is wanted).
     // rpm keeps modified %config(noreplace) files by itself (the new one lands as .rpmnew).
-    return [
+    const dnf = [
       'dnf',
       options.simulate ? '--assumeno' : '-y',
       '--setopt=clean_requirements_on_remove=False',
       'install',
       ...targets.map((target) => `${target.name}-${target.version}`),
     ];
+    return options.simulate ? dnf : ['sh', '-c', DNF_LOCK_WAIT, 'patchward-dnf-install', String(options.lockTimeoutSeconds), ...dnf];
   },
   parseTransaction: parseDnfTransaction,
   isSimulationDone: (result: CommandResult) =>

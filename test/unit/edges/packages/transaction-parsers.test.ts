@@ -115,6 +115,41 @@ describe('dnf --assumeno install … → transaction', () => {
     );
   });
 
+  it('simulates with --assumeno; applies exact EVRs with -y behind a bounded wait for the rpm lock', () => {
+    const targets = [{ name: 'openssl', version: '1:3.0.7-27.el9' }];
+    assert.deepEqual(dnfFamily.installArgv(targets, { simulate: true, lockTimeoutSeconds: 30, allowDowngrades: false }), [
+      'dnf',
+      '--assumeno',
+      '--setopt=clean_requirements_on_remove=False',
+      'install',
+      'openssl-1:3.0.7-27.el9',
+    ]);
+    const apply = dnfFamily.installArgv(targets, { simulate: false, lockTimeoutSeconds: 30, allowDowngrades: false });
+    assert.deepEqual(
+      [apply[0], apply[1], ...apply.slice(3)],
+      [
+        'sh',
+        '-c',
+        'patchward-dnf-install',
+        '30',
+        'dnf',
+        '-y',
+        '--setopt=clean_requirements_on_remove=False',
+        'install',
+        'openssl-1:3.0.7-27.el9',
+      ],
+    );
+    assert.equal(
+      dnfFamily.classifyFailure({
+        exitCode: 75,
+        stdout: '',
+        stderr: 'patchward: rpm transaction lock /var/lib/rpm/.rpm.lock still held after 30 s',
+        durationMs: 1,
+      }),
+      'lock-timeout',
+    );
+  });
+
   it('classifies failures by what dnf says', () => {
     const classify = (stderr: string) => dnfFamily.classifyFailure({ exitCode: 1, stdout: '', stderr, durationMs: 1 });
     assert.equal(classify('No match for argument: pw-libdemo-9.9-1\nError: Unable to find a match: pw-libdemo-9.9-1'), 'not-offered');
