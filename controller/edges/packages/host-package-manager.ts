@@ -14,6 +14,7 @@ import type {
   PackageManagerId,
 } from '../../ports/package-manager.js';
 import type { CommandResult, Transport } from '../../ports/transport.js';
+import { quoteArgv } from '../transport/quote.js';
 import { aptFamily } from './apt/apt-family.js';
 import { collectHostFacts } from './collect-facts.js';
 import { dnfFamily } from './dnf/dnf-family.js';
@@ -24,6 +25,14 @@ const FAMILIES: Readonly<Record<PackageManagerId, PackageFamily>> = Object.freez
 /** The family table of a package manager id. */
 export function packageFamilyFor(id: PackageManagerId): PackageFamily {
   return FAMILIES[id];
+}
+
+/**
+ * The command line a person runs on the host to reinstall exactly these versions (the rollback
+ * command printed with each host's outcome), quoted by the one quoting function.
+ */
+export function reinstallCommandLine(id: PackageManagerId, previous: readonly PackageVersion[]): string {
+  return quoteArgv(FAMILIES[id].manualInstallArgv(previous));
 }
 
 /** Builds the `PackageManager` of a host whose family is known (from its inventory or os-release). */

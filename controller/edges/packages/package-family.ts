@@ -23,6 +23,8 @@ export interface PackageFamily {
   readonly scheme: VersionScheme;
   refreshArgv(timeoutSeconds: number): readonly string[];
   installArgv(targets: readonly PackageVersion[], options: InstallArgvOptions): readonly string[];
+  /** The plain command a person runs to put exactly these versions back (printed with the outcome). */
+  manualInstallArgv(targets: readonly PackageVersion[]): readonly string[];
   /** Reads a simulation's (or an applied transaction's) output. */
   parseTransaction(output: string): Transaction;
   /** True when a simulation ended the way a simulation ends (dnf --assumeno exits 1 "Operation aborted."). */

@@ -86,6 +86,12 @@ export const aptFamily: PackageFamily = Object.freeze({
       ...targets.map((target) => `${target.name}=${target.version}`),
     ];
   },
+  manualInstallArgv: (targets: readonly PackageVersion[]) => [
+    'apt-get',
+    'install',
+    '--allow-downgrades',
+    ...targets.map((target) => `${target.name}=${target.version}`),
+  ],
   parseTransaction: parseAptTransaction,
   isSimulationDone: (result: CommandResult) => result.exitCode === 0,
   classifyFailure(result: CommandResult): PackageCommandFailure['reason'] {

@@ -122,6 +122,11 @@ export const dnfFamily: PackageFamily = Object.freeze({
     ];
     return options.simulate ? dnf : ['sh', '-c', DNF_LOCK_WAIT, 'patchward-dnf-install', String(options.lockTimeoutSeconds), ...dnf];
   },
+  manualInstallArgv: (targets: readonly PackageVersion[]) => [
+    'dnf',
+    'install',
+    ...targets.map((target) => `${target.name}-${target.version}`),
+  ],
   parseTransaction: parseDnfTransaction,
   isSimulationDone: (result: CommandResult) =>
     result.exitCode === 0 || (result.exitCode === 1 && /Operation aborted/.test(`${result.stdout}\n${result.stderr}`)),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { aptFamily, parseAptTransaction } from '../../../../controller/edges/packages/apt/apt-family.js';
 import { dnfFamily, parseDnfTransaction } from '../../../../controller/edges/packages/dnf/dnf-family.js';
+import { reinstallCommandLine } from '../../../../controller/edges/packages/host-package-manager.js';
 
 // Recorded on sandbox hosts (apt-get 2.6.1, dnf 4.14) with the commands in the test names.
 const APT_SIMULATION = `Reading package lists...
@@ -155,5 +156,18 @@ describe('dnf --assumeno install … → transaction', () => {
     assert.equal(classify('No match for argument: pw-libdemo-9.9-1\nError: Unable to find a match: pw-libdemo-9.9-1'), 'not-offered');
     assert.equal(classify('Error in PREIN scriptlet in rpm package pw-broken\nError: Transaction failed'), 'install-failed');
     assert.equal(classify('Error: \n Problem: conflicting requests\n  - nothing provides libfoo'), 'unresolvable');
+  });
+});
+
+describe('reinstallCommandLine', () => {
+  it('prints the rollback command, quoted by the one quoting function', () => {
+    assert.equal(
+      reinstallCommandLine('apt', [
+        { name: 'libc6', version: '2.36-9+deb12u4' },
+        { name: 'pw-x', version: '1:1.0~rc1-1' },
+      ]),
+      "apt-get install --allow-downgrades libc6=2.36-9+deb12u4 'pw-x=1:1.0~rc1-1'",
+    );
+    assert.equal(reinstallCommandLine('dnf', [{ name: 'openssl', version: '1:3.0.7-25.el9' }]), 'dnf install openssl-1:3.0.7-25.el9');
   });
 });
