@@ -16,9 +16,6 @@
 /** dpkg-query format: one line per package, tab-separated (dpkg-query expands `\t`, `\n`). */
 const DPKG_FORMAT = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\t${source:Package}\\t${source:Version}\\n';
 
-/** Installed package names, space-separated. */
-const NAME_SPACE_FORMAT = '${Package} ';
-
 const SCRIPT = String.raw`
 set -u
 LC_ALL=C; export LC_ALL
@@ -63,7 +60,7 @@ apt)
     apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null | while read -r list; do
       [ -e "$list" ] || continue
       if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
-    done | awk -v names="$(dpkg-query -W -f='${NAME_SPACE_FORMAT}')" '
+    done | awk -v names="$(dpkg-query -W -f='${DPKG_FORMAT}' | cut -f1 | tr '\n' ' ')" '
       BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
       /^Package: / { keep = ($2 in wanted) }
       keep && /^(Package|Version|Architecture|Source):/ { print }
