@@ -188,6 +188,25 @@ describe('PackageManager on sandbox hosts', { timeout: 600_000 }, () => {
     });
   }
 
+  it('a metadata refresh that hangs is cut at its timeout and reported, in the port and in the inventory', async () => {
+    const undo = await fleet.makeCommandHang('pm-apt-02', 'apt-get');
+    try {
+      const pm = packageManagerFor('apt', ssh.transport('pm-apt-02'));
+      const refreshed = await pm.refreshMetadata({ ...RUN, refreshTimeoutSeconds: 1 });
+      assert.equal(refreshed.ok ? 'ok' : refreshed.error.reason, 'refresh-failed');
+      assert.match(refreshed.ok ? '' : refreshed.error.message, /did not finish within 1 s/);
+      // (Every apt-get hangs here, so the inventory is asked for nothing else that runs apt-get.)
+      const facts = await pm.collectFacts({ ...RUN, pendingUpgrades: false, refresh: true, refreshTimeoutSeconds: 1 });
+      assert.ok(facts.warnings.includes('apt-get update failed (exit 124, timed out)'), facts.warnings.join('; '));
+      assert.ok(
+        facts.packages.some((pkg) => pkg.name === 'pw-libdemo'),
+        'the rest of the facts still come',
+      );
+    } finally {
+      await undo();
+    }
+  });
+
   it('apt: refuses a broken database at the state read', async () => {
     await fleet.breakPackageDb('pm-apt-02', 'half-installed');
     const state = await packageManagerFor('apt', ssh.transport('pm-apt-02')).readState({ ...RUN, lockWaitSeconds: 0 });
