@@ -188,6 +188,16 @@ describe('PackageManager on sandbox hosts', { timeout: 600_000 }, () => {
     });
   }
 
+  it('apt: a transaction that would change an installed package outside the approved set is refused, naming it', async () => {
+    // pw-libdemo 1.0-2 alone: apt also upgrades pw-demo-utils (same source), which the approval did not list.
+    const pm = packageManagerFor('apt', ssh.transport('pm-apt-02'));
+    const targets = [{ name: 'pw-libdemo', version: '1.0-2' }];
+    const sim = await pm.simulate(targets, APPLY);
+    assert.ok(sim.ok, sim.ok ? '' : sim.error.output);
+    const refused = checkTransaction(sim.value, { targets, removes: [] });
+    assert.equal(refused.ok ? '' : refused.error.message, 'transaction refused: would change packages outside the approved set: pw-demo-utils');
+  });
+
   it('a metadata refresh that hangs is cut at its timeout and reported, in the port and in the inventory', async () => {
     const undo = await fleet.makeCommandHang('pm-apt-02', 'apt-get');
     try {
