@@ -195,7 +195,10 @@ describe('PackageManager on sandbox hosts', { timeout: 600_000 }, () => {
     const sim = await pm.simulate(targets, APPLY);
     assert.ok(sim.ok, sim.ok ? '' : sim.error.output);
     const refused = checkTransaction(sim.value, { targets, removes: [] });
-    assert.equal(refused.ok ? '' : refused.error.message, 'transaction refused: would change packages outside the approved set: pw-demo-utils');
+    assert.equal(
+      refused.ok ? '' : refused.error.message,
+      'transaction refused: would change packages outside the approved set: pw-demo-utils',
+    );
   });
 
   it('a metadata refresh that hangs is cut at its timeout and reported, in the port and in the inventory', async () => {
