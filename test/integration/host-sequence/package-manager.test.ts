@@ -131,6 +131,12 @@ describe('PackageManager on sandbox hosts', { timeout: 600_000 }, () => {
         assert.equal(refused.ok, false);
         assert.match(refused.ok ? '' : refused.error.message, /would remove packages the approval does not name: pw-oldtool/);
         assert.ok(checkTransaction(sim.value, { targets: [{ name: 'pw-replacer', version: '2.0-1' }], removes: ['pw-oldtool'] }).ok);
+        if (id === 'apt') {
+          // Belt and braces: an apply not told removals are allowed removes nothing (apt --no-remove).
+          const applied = await pm.apply([{ name: 'pw-replacer', version: '2.0-1' }], APPLY);
+          assert.equal(applied.ok ? 'applied' : applied.error.reason, 'removal-refused');
+          assert.equal((await truth(host, query)).get('pw-oldtool'), '1.0-1');
+        }
       });
 
       it('says a version the repositories do not offer is not offered', async () => {
