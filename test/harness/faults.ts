@@ -134,8 +134,18 @@ export async function holdPackageLock(initPid: number, exec: HostExec, flavour: 
   child.stdout.destroy();
   child.stderr.destroy();
   child.unref();
+  // The release returns once the holder is gone (its locks go with it), not when the signal is sent:
+  // a caller that takes the lock right after must not race the dying process.
+  const waitGone = `kill -KILL "$1" 2>/dev/null
+for i in $(seq 1 200); do
+  [ -e "/proc/$1" ] || exit 0
+  case "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" in Z|X|'') exit 0 ;; esac
+  sleep 0.05
+done
+echo "lock holder $1 still alive" >&2; exit 1`;
   return async () => {
-    await exec(['kill', '-KILL', innerPid]);
+    const gone = await exec(['/bin/sh', '-c', waitGone, 'release-lock', innerPid]);
+    if (gone.code !== 0) throw new SandboxError('CommandFailed', `holdPackageLock release: ${gone.stderr.trim()}`, { flavour, innerPid });
   };
 }
 
