@@ -30,13 +30,17 @@ sandbox up 3 apt 1 rpm
 
 say "policy repository (a local Git repository) in $work/policy-repo"
 repo=$work/policy-repo
-rm -rf "$repo"; mkdir -p "$repo"
-cp policies/windows.yaml policies/rings.yaml policies/security-policy.yaml "$repo/"
+state=$work/state
+rm -rf "$repo" "$state"; mkdir -p "$repo"
+cp policies/windows.yaml "$repo/windows.yaml"
+cp scripts/demo/windows.yaml "$repo/demo-window.yaml"
+cp scripts/demo/rings.yaml "$repo/rings.yaml"
+cp scripts/demo/security-policy.yaml "$repo/security-policy.yaml"
 cp scripts/demo/baseline.yaml "$repo/baseline.yaml"
 sandbox fleet-yaml --out "$repo/fleet.yaml" >/dev/null
 git -C "$repo" init -q -b main
 git -C "$repo" add .
-git -C "$repo" -c user.name=demo -c user.email=demo@example.invalid commit -qm "Sandbox fleet with the example windows, rings and policy"
+git -C "$repo" -c user.name=demo -c user.email=demo@example.invalid commit -qm "Sandbox fleet with demo windows, rings, policy and baseline"
 git -C "$repo" log --oneline
 
 say "patchward validate $repo"
@@ -53,11 +57,39 @@ pw assess --inventory "$work/inventory.json" "${advisories[@]}" --kev test/fixtu
   --baseline "$repo/baseline.yaml" --output table
 pw assess --inventory "$work/inventory.json" "${advisories[@]}" --baseline "$repo/baseline.yaml" --output csv > "$work/assessment.csv"
 
-say "patchward propose --dry-run (the pull requests patchward would open against the baseline; no forge needed)"
+say "patchward propose --forge git   (plain Git: the proposal is a branch of the policy repository)"
 pw propose -f "$repo" --inventory "$work/inventory.json" --advisories test/fixtures/advisories/sandbox \
-  --kev test/fixtures/advisories/kev/known-exploited-sample.json --dry-run | head -n 120 || true
+  --kev test/fixtures/advisories/kev/known-exploited-sample.json --forge git --repository "$repo" --state "$state"
+git -C "$repo" branch --list 'patchward/*'
+proposal=$(git -C "$repo" for-each-ref --format='%(refname:short)' 'refs/heads/patchward/security/*' | head -n 1)
+[ -n "$proposal" ] || { echo "demo: no proposal branch was made" >&2; exit 1; }
+
+say "the proposal $proposal: one commit that adds the approval to baseline.yaml"
+git -C "$repo" --no-pager log -1 --format='%s' "$proposal"
+git -C "$repo" --no-pager diff "main...$proposal"
+
+say "a person reviews and merges it (the merge is the approval)"
+git -C "$repo" -c user.name=reviewer -c user.email=reviewer@example.invalid merge -q --no-ff -m "Merge $proposal" "$proposal"
+git -C "$repo" --no-pager log --oneline -3
+
+say "patchward plan -f $repo   (what the merge will do, when, to which hosts)"
+pw plan -f "$repo" --state "$state"
+
+say "patchward rollout -f $repo --until done   (ring by ring: canary, early, broad; soaks of 5 s)"
+pw rollout -f "$repo" --state "$state" --until done
+
+say "patchward report   (the audit log: what was patched, when, with which result)"
+pw report --state "$state"
+pw report --state "$state" --verify
+
+say "patchward assess after the rollout"
+pw inventory -f "$repo" --state "$state" --output json > "$work/inventory-after.json" || true
+pw assess --inventory "$work/inventory-after.json" --advisories test/fixtures/advisories/sandbox \
+  --baseline "$repo/baseline.yaml" --output table
 
 say "done"
-echo "inventory:  $work/inventory.json"
-echo "assessment: $work/assessment.csv (one row per host and missing fix)"
-echo "Proposals against a forge: patchward propose --forge gitea|github|gitlab|git (see README)."
+echo "policy repository: $repo (proposal branch $proposal, merged)"
+echo "state directory:   $state (rollout progress, audit.jsonl)"
+echo "inventory:         $work/inventory.json, after: $work/inventory-after.json"
+echo "assessment:        $work/assessment.csv (one row per host and missing fix)"
+echo "Not built yet: the long-running controller (patchward run), Kubernetes mode; see README."
