@@ -4,9 +4,10 @@ import { assessCommand } from './commands/assess.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
+import { windowsCommand } from './commands/windows.js';
 
 /** The command table: one entry per sub-command, each in its own file under commands/. */
-export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand, windowsCommand];
 
 function helpText(): string {
   const lines = ['usage: patchward <command> [options]', '', 'commands:'];
