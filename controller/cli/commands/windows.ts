@@ -28,6 +28,7 @@ exit: 0 listed, 1 the policy repository is invalid, 2 usage error.
 `;
 
 const MAX_COUNT = 1000;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
 function usageError(io: CommandIo, message: string): number {
@@ -37,8 +38,7 @@ function usageError(io: CommandIo, message: string): number {
 
 /** Control characters would let a name rewrite the terminal: shown escaped. */
 function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is what it removes
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(CONTROL_CHARACTERS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function formatTable(report: WindowsReport): string {
@@ -47,7 +47,7 @@ function formatTable(report: WindowsReport): string {
     const name = `${printable(window.name)} (${printable(window.timeZone)})`;
     const open = window.openNow ? 'yes' : 'no';
     if (window.openings.length === 0) rows.push([name, open, '-', 'no opening within three years', '', '']);
-    window.openings.forEach((opening, index) =>
+    for (const [index, opening] of window.openings.entries())
       rows.push([
         index === 0 ? name : '',
         index === 0 ? open : '',
@@ -55,8 +55,7 @@ function formatTable(report: WindowsReport): string {
         opening.start,
         opening.end,
         opening.lastStart,
-      ]),
-    );
+      ]);
   }
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   const lines = rows.map((row) =>
