@@ -9,15 +9,22 @@
  *   package name and every version passing the release's `VersionScheme` grammar; a bad name or a
  *   bad range version rejects the entry, a bad item of `versions` drops that item only;
  * - ECOSYSTEM ranges become intervals (events sorted in the scheme's order, as OSV evaluates
- *   them); other range types are ignored; an entry with no range uses its `versions` list;
- *   `introduced` without `fixed` is an UNFIXED interval;
+ *   them); other range types are ignored; `introduced` without `fixed` is an UNFIXED interval;
+ *   `last_affected` is inclusive; `limit` events bound their range (`v < limit`, the highest
+ *   limit of the range; `*` is no bound); the `versions` list is affected IN ADDITION to the
+ *   ranges (a union, OSV `IsVulnerable`);
+ * - the fix reported is the lowest `fixed` version that leaves every affected range and listed
+ *   version (`lowestFixLeavingAll`), so overlapping ranges never suggest a still-affected fix;
+ * - several entries of one record for the same release, package and stream are merged into one
+ *   (one finding), except that different module streams (`moduleStream`) stay apart: one finding
+ *   per module stream, named;
  * - severity: see `severity.ts`; a record nobody rates inherits the rating of a record it names in
  *   `upstream`/`aliases`, else the highest rating of another record sharing one of its CVEs
  *   (source `alias`), so a DSA or a changelog-derived record gets its DEBIAN-CVE's CVSS rating.
  */
 import type { VersionScheme, VersionSchemeId } from '../../ports/version-scheme.js';
 import type { Advisory, AffectedEntry, AffectedInterval, IndexProblem } from './advisory.js';
-import { AdvisoryIndex, type ReleaseIndex } from './advisory-index.js';
+import { AdvisoryIndex, lowestFixLeavingAll, type ReleaseIndex } from './advisory-index.js';
 import { parseEcosystem, type EcosystemTarget } from './ecosystem.js';
 import type { OsvAffected, OsvEvent, OsvRecord } from './osv-record.js';
 import {
@@ -133,30 +140,116 @@ function eventVersion(event: OsvEvent): string | undefined {
   return event.introduced ?? event.fixed ?? event.last_affected ?? event.limit;
 }
 
+/** OSV: a limit containing `*` is infinity. */
+function isInfiniteLimit(version: string): boolean {
+  return version.includes('*');
+}
+
+/** The bound of a range: its highest finite limit; undefined when it has none or an infinite one. */
+function rangeLimit(events: readonly OsvEvent[], scheme: VersionScheme): string | undefined {
+  let highestLimit: string | undefined;
+  for (const event of events) {
+    if (event.limit === undefined) continue;
+    if (isInfiniteLimit(event.limit)) return undefined;
+    if (highestLimit === undefined || scheme.compare(event.limit, highestLimit) > 0) highestLimit = event.limit;
+  }
+  return highestLimit;
+}
+
 function compileEvents(events: readonly OsvEvent[], scheme: VersionScheme): AffectedInterval[] {
-  const sorted = [...events].sort((a, b) => {
-    const va = eventVersion(a);
-    const vb = eventVersion(b);
-    if (va === vb) return 0;
-    if (a.introduced === '0') return -1;
-    if (b.introduced === '0') return 1;
-    return va === undefined || vb === undefined ? 0 : scheme.compare(va, vb);
-  });
+  const limit = rangeLimit(events, scheme);
+  const bound = limit === undefined ? {} : { limit };
+  const sorted = events
+    .filter((event) => event.limit === undefined)
+    .sort((a, b) => {
+      const va = eventVersion(a);
+      const vb = eventVersion(b);
+      if (va === vb) return 0;
+      if (a.introduced === '0') return -1;
+      if (b.introduced === '0') return 1;
+      return va === undefined || vb === undefined ? 0 : scheme.compare(va, vb);
+    });
   const intervals: AffectedInterval[] = [];
   let open: { introduced?: string } | undefined;
   for (const event of sorted) {
     if (event.introduced !== undefined) {
       if (open === undefined) open = event.introduced === '0' ? {} : { introduced: event.introduced };
     } else if (event.fixed !== undefined) {
-      if (open !== undefined) intervals.push({ ...open, fixed: event.fixed });
+      if (open !== undefined) intervals.push({ ...open, fixed: event.fixed, ...bound });
       open = undefined;
     } else if (event.last_affected !== undefined) {
-      if (open !== undefined) intervals.push({ ...open, lastAffected: event.last_affected });
+      if (open !== undefined) intervals.push({ ...open, lastAffected: event.last_affected, ...bound });
       open = undefined;
     }
   }
-  if (open !== undefined) intervals.push(open);
+  if (open !== undefined) intervals.push({ ...open, ...bound });
   return intervals;
+}
+
+const MODULE_TAG = /\.(module[_+]el[0-9]+(?:\.[0-9]+)*\+[0-9]+\+[0-9a-f]+)/;
+
+/** `name:stream` of an `rpmmod` purl qualifier (`pkg:rpm/…?rpmmod=nodejs:18:8090…:a751…`). */
+function purlModule(purl: string | undefined): string | undefined {
+  const query = purl?.split('#')[0]?.split('?')[1];
+  if (query === undefined) return undefined;
+  for (const pair of query.split('&')) {
+    const [key, value] = pair.split('=');
+    if (key !== 'rpmmod' || value === undefined) continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      return undefined;
+    }
+    const [name, stream] = decoded.split(':');
+    if (name) return stream ? `${name}:${stream}` : name;
+  }
+  return undefined;
+}
+
+/** The module stream an entry describes, when it names one (see `AffectedEntry.moduleStream`). */
+function moduleStreamOf(affected: OsvAffected, intervals: readonly AffectedInterval[]): string | undefined {
+  const fromPurl = purlModule(affected.package.purl);
+  if (fromPurl !== undefined) return fromPurl;
+  for (const specific of [affected.ecosystem_specific, affected.database_specific]) {
+    const module = specific?.['module'];
+    if (typeof module === 'string' && module !== '') return module;
+  }
+  for (const interval of intervals) {
+    const tag = MODULE_TAG.exec(interval.fixed ?? interval.lastAffected ?? interval.introduced ?? '');
+    if (tag?.[1] !== undefined) return tag[1];
+  }
+  return undefined;
+}
+
+/** Every `fixed` version, ascending, each once. */
+function fixedCandidates(intervals: readonly AffectedInterval[], scheme: VersionScheme): string[] {
+  const fixes = [...new Set(intervals.flatMap((interval) => (interval.fixed === undefined ? [] : [interval.fixed])))];
+  return fixes.sort((a, b) => scheme.compare(a, b));
+}
+
+function withFix(entry: Omit<AffectedEntry, 'fixed' | 'fixedCandidates'>, scheme: VersionScheme): AffectedEntry {
+  const candidates = fixedCandidates(entry.intervals, scheme);
+  const complete: AffectedEntry = { ...entry, fixedCandidates: candidates };
+  const fixed = lowestFixLeavingAll(complete, undefined, scheme);
+  return fixed === undefined ? complete : { ...complete, fixed };
+}
+
+/** Two entries of one record for the same package and stream, as one (ranges and versions unioned). */
+function mergeEntries(first: AffectedEntry, second: AffectedEntry, scheme: VersionScheme): AffectedEntry {
+  const { fixed: _fixed, fixedCandidates: _candidates, ...rest } = first;
+  const versions = new Set([...(first.versions ?? []), ...(second.versions ?? [])]);
+  const severity = compareSeverityRatings(second.severity, first.severity) > 0 ? second.severity : first.severity;
+  return withFix(
+    { ...rest, intervals: [...first.intervals, ...second.intervals], ...(versions.size === 0 ? {} : { versions }), severity },
+    scheme,
+  );
+}
+
+function compareSeverityRatings(a: SeverityRating, b: SeverityRating): number {
+  if (a.level === undefined) return b.level === undefined ? 0 : -1;
+  if (b.level === undefined) return 1;
+  return compareSeverity(a.level, b.level);
 }
 
 interface EntryContext {
@@ -180,6 +273,7 @@ function compileEntry(affected: OsvAffected, context: EntryContext): AffectedEnt
     for (const event of range.events) {
       const version = eventVersion(event);
       if (version === undefined || (event.introduced === '0' && version === '0')) continue;
+      if (event.limit !== undefined && isInfiniteLimit(event.limit)) continue;
       if (!scheme.isValidVersion(version)) {
         problems.push({
           ...where,
@@ -192,42 +286,39 @@ function compileEntry(affected: OsvAffected, context: EntryContext): AffectedEnt
     }
   }
   const intervals = ranges.flatMap((range) => compileEvents(range.events, scheme));
-  let versions: Set<string> | undefined;
-  if (intervals.length === 0) {
-    versions = new Set();
-    for (const version of affected.versions ?? []) {
-      if (scheme.isValidVersion(version)) versions.add(version);
-      else {
-        context.counters.rejectedVersions += 1;
-        problems.push({
-          ...where,
-          version,
-          reason: 'invalid-version',
-          detail: `listed version '${version}' is not a valid ${scheme.id} version`,
-        });
-      }
-    }
-    if (versions.size === 0) {
-      problems.push({ ...where, reason: 'no-usable-range', detail: 'no ECOSYSTEM range and no valid versions list' });
-      return undefined;
+  const versions = new Set<string>();
+  for (const version of affected.versions ?? []) {
+    if (scheme.isValidVersion(version)) versions.add(version);
+    else {
+      context.counters.rejectedVersions += 1;
+      problems.push({
+        ...where,
+        version,
+        reason: 'invalid-version',
+        detail: `listed version '${version}' is not a valid ${scheme.id} version`,
+      });
     }
   }
-  let fixed: string | undefined;
-  for (const interval of intervals) {
-    if (interval.fixed !== undefined && (fixed === undefined || scheme.compare(interval.fixed, fixed) < 0)) fixed = interval.fixed;
+  if (intervals.length === 0 && versions.size === 0) {
+    problems.push({ ...where, reason: 'no-usable-range', detail: 'no ECOSYSTEM range and no valid versions list' });
+    return undefined;
   }
-  return {
-    advisory,
-    ecosystem,
-    release: target.release,
-    stream: target.stream,
-    naming: target.naming,
-    package: name,
-    intervals,
-    ...(versions === undefined ? {} : { versions }),
-    ...(fixed === undefined ? {} : { fixed }),
-    severity: entryRating(affected, advisory.severity),
-  };
+  const moduleStream = moduleStreamOf(affected, intervals);
+  return withFix(
+    {
+      advisory,
+      ecosystem,
+      release: target.release,
+      stream: target.stream,
+      naming: target.naming,
+      package: name,
+      intervals,
+      ...(versions.size === 0 ? {} : { versions }),
+      ...(moduleStream === undefined ? {} : { moduleStream }),
+      severity: entryRating(affected, advisory.severity),
+    },
+    scheme,
+  );
 }
 
 function makeAdvisory(
@@ -285,7 +376,7 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>, options: BuildI
       if (viaCve !== undefined) rating = { ...viaCve, source: 'alias' };
     }
     const advisory = makeAdvisory(record, advisories.size, rating, options.knownExploited);
-    let used = false;
+    const recordEntries = new Map<string, { entry: AffectedEntry; packages: Map<string, AffectedEntry[]> }>();
     for (const affected of record.affected ?? []) {
       const target = parseEcosystem(affected.package.ecosystem);
       if (target === undefined) {
@@ -309,14 +400,21 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>, options: BuildI
         rejectedEntries += 1;
         continue;
       }
-      const list = release.packages.get(entry.package);
-      if (list === undefined) release.packages.set(entry.package, [entry]);
+      const key = [entry.release, entry.package, entry.stream, entry.moduleStream ?? ''].join('\u0000');
+      const same = recordEntries.get(key);
+      recordEntries.set(key, {
+        entry: same === undefined ? entry : mergeEntries(same.entry, entry, release.scheme),
+        packages: release.packages,
+      });
+    }
+    for (const { entry, packages } of recordEntries.values()) {
+      const list = packages.get(entry.package);
+      if (list === undefined) packages.set(entry.package, [entry]);
       else list.push(entry);
       entries += 1;
       perRelease[entry.release] = (perRelease[entry.release] ?? 0) + 1;
-      used = true;
     }
-    if (used) advisories.set(advisory.id, advisory);
+    if (recordEntries.size > 0) advisories.set(advisory.id, advisory);
   }
   const frozen = new Map<string, ReleaseIndex>();
   for (const [key, value] of releases) {
