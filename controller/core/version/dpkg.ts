@@ -14,6 +14,7 @@ import type { Comparison, VersionScheme } from '../../ports/version-scheme.js';
 import {
   CHAR_0,
   CHAR_9,
+  CHAR_COLON,
   CHAR_DOT,
   CHAR_HYPHEN,
   CHAR_PLUS,
@@ -23,7 +24,6 @@ import {
   CLASS_DIGIT,
   CLASS_DPKG_REVISION,
   CLASS_DPKG_UPSTREAM,
-  CLASS_SEPARATOR,
   isAlpha,
   isDigit,
   isLowerAlpha,
@@ -32,15 +32,22 @@ import { invalidVersionError, MAX_PACKAGE_NAME_LENGTH, MAX_VERSION_LENGTH } from
 
 const UPSTREAM_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_UPSTREAM;
 
-/**
- * `charClass` for every UTF-16 code unit, so that the hot loops look a class up without a range
- * test (read-only data; 64 KiB).
- */
-const CLASS_OF_UNIT: Readonly<Uint8Array> = buildUnitClasses();
+/** What a UTF-16 code unit is in a version: not allowed, ordinary, `-` or `:`. */
+const NOT_ALLOWED = 0;
+const ORDINARY = 1;
+const HYPHEN = 2;
+const COLON = 3;
 
-function buildUnitClasses(): Uint8Array {
+/** The kind of every UTF-16 code unit (read-only data, 64 KiB): one lookup, no range test. */
+const KIND_OF_UNIT: Readonly<Uint8Array> = buildUnitKinds();
+
+function buildUnitKinds(): Uint8Array {
   const table = new Uint8Array(0x10000);
-  for (let code = 0; code < 128; code++) table[code] = charClass(code);
+  for (let code = 0; code < 128; code++) {
+    if (code === CHAR_HYPHEN) table[code] = HYPHEN;
+    else if (code === CHAR_COLON) table[code] = COLON;
+    else table[code] = (charClass(code) & UPSTREAM_CHARS) === 0 ? NOT_ALLOWED : ORDINARY;
+  }
   return table;
 }
 const REVISION_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_REVISION;
@@ -214,10 +221,10 @@ export function compareDpkgVersions(a: string, b: string): Comparison {
   for (; same < shorter; same++) {
     const code = a.charCodeAt(same);
     if (code !== b.charCodeAt(same)) break;
-    const bits = CLASS_OF_UNIT[code] as number;
-    if ((bits & UPSTREAM_CHARS) === 0) invalid(a);
-    if ((bits & CLASS_SEPARATOR) !== 0) {
-      if (code === CHAR_HYPHEN) hyphen = same;
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(a);
+      if (kind === HYPHEN) hyphen = same;
       else {
         if (colon < 0) colon = same;
         lastColon = same;
@@ -230,10 +237,10 @@ export function compareDpkgVersions(a: string, b: string): Comparison {
   let aHyphen = hyphen;
   for (let index = same; index < aLength; index++) {
     const code = a.charCodeAt(index);
-    const bits = CLASS_OF_UNIT[code] as number;
-    if ((bits & UPSTREAM_CHARS) === 0) invalid(a);
-    if ((bits & CLASS_SEPARATOR) !== 0) {
-      if (code === CHAR_HYPHEN) aHyphen = index;
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(a);
+      if (kind === HYPHEN) aHyphen = index;
       else {
         if (aColon < 0) aColon = index;
         aLastColon = index;
@@ -249,10 +256,10 @@ export function compareDpkgVersions(a: string, b: string): Comparison {
   let bHyphen = hyphen;
   for (let index = same; index < bLength; index++) {
     const code = b.charCodeAt(index);
-    const bits = CLASS_OF_UNIT[code] as number;
-    if ((bits & UPSTREAM_CHARS) === 0) invalid(b);
-    if ((bits & CLASS_SEPARATOR) !== 0) {
-      if (code === CHAR_HYPHEN) bHyphen = index;
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(b);
+      if (kind === HYPHEN) bHyphen = index;
       else {
         if (bColon < 0) bColon = index;
         bLastColon = index;

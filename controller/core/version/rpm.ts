@@ -29,7 +29,6 @@ import {
   CLASS_ALPHA,
   CLASS_DIGIT,
   CLASS_RPM_EVR,
-  CLASS_SEPARATOR,
   compareDigitRuns,
   isAlnum,
   isAlpha,
@@ -161,23 +160,27 @@ function compareBytes(a: string, aStart: number, aEnd: number, b: string, bStart
   return aLength === bLength ? 0 : aLength > bLength ? 1 : -1;
 }
 
-/**
- * `charClass` for every UTF-16 code unit, so that the hot loops look a class up without a range
- * test (read-only data; 64 KiB).
- */
-const CLASS_OF_UNIT: Readonly<Uint8Array> = buildUnitClasses();
+/** What a UTF-16 code unit is in a version: not allowed, ordinary, `-` or `:`. */
+const NOT_ALLOWED = 0;
+const ORDINARY = 1;
+const HYPHEN = 2;
+const COLON = 3;
 
-function buildUnitClasses(): Uint8Array {
+/** The kind of every UTF-16 code unit (read-only data, 64 KiB): one lookup, no range test. */
+const KIND_OF_UNIT: Readonly<Uint8Array> = buildUnitKinds();
+
+function buildUnitKinds(): Uint8Array {
   const table = new Uint8Array(0x10000);
-  for (let code = 0; code < 128; code++) table[code] = charClass(code);
+  for (let code = 0; code < 128; code++) {
+    if (code === CHAR_HYPHEN) table[code] = HYPHEN;
+    else if (code === CHAR_COLON) table[code] = COLON;
+    else table[code] = (charClass(code) & EVR_CHARS) === 0 ? NOT_ALLOWED : ORDINARY;
+  }
   return table;
 }
 
-/** Characters an EVR may hold anywhere: those of version and release, `:` and `-`. */
-const ALLOWED = EVR_CHARS | CLASS_SEPARATOR;
-
 /**
- * Whether the separators found by a scan (every character being ALLOWED) make a valid EVR, as
+ * Whether the separators found by a scan (every character being allowed somewhere in an EVR) make a valid EVR, as
  * `rpmVersionProblem` decides: at most one colon, after a non-empty run of digits only (the
  * epoch); a version that is not empty and starts with a letter or digit; at most one hyphen,
  * after the epoch and not last.
@@ -224,10 +227,10 @@ export function compareRpmVersions(a: string, b: string): Comparison {
   for (; same < shorter; same++) {
     const code = a.charCodeAt(same);
     if (code !== b.charCodeAt(same)) break;
-    const bits = CLASS_OF_UNIT[code] as number;
-    if ((bits & ALLOWED) === 0) invalid(a);
-    if ((bits & CLASS_SEPARATOR) !== 0) {
-      if (code === CHAR_HYPHEN) {
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(a);
+      if (kind === HYPHEN) {
         hyphen = same;
         hyphens++;
       } else {
@@ -242,10 +245,10 @@ export function compareRpmVersions(a: string, b: string): Comparison {
   let aHyphens = hyphens;
   for (let index = same; index < aLength; index++) {
     const code = a.charCodeAt(index);
-    const bits = CLASS_OF_UNIT[code] as number;
-    if ((bits & ALLOWED) === 0) invalid(a);
-    if ((bits & CLASS_SEPARATOR) !== 0) {
-      if (code === CHAR_HYPHEN) {
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(a);
+      if (kind === HYPHEN) {
         aHyphen = index;
         aHyphens++;
       } else {
@@ -262,10 +265,10 @@ export function compareRpmVersions(a: string, b: string): Comparison {
   let bHyphens = hyphens;
   for (let index = same; index < bLength; index++) {
     const code = b.charCodeAt(index);
-    const bits = CLASS_OF_UNIT[code] as number;
-    if ((bits & ALLOWED) === 0) invalid(b);
-    if ((bits & CLASS_SEPARATOR) !== 0) {
-      if (code === CHAR_HYPHEN) {
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(b);
+      if (kind === HYPHEN) {
         bHyphen = index;
         bHyphens++;
       } else {
