@@ -20,6 +20,7 @@ import {
   CHAR_PLUS,
   CHAR_TILDE,
   charClass,
+  compareDigitRuns,
   CLASS_ALPHA,
   CLASS_DIGIT,
   CLASS_DPKG_REVISION,
@@ -272,8 +273,9 @@ export function compareDpkgVersions(a: string, b: string): Comparison {
   const aUpstreamEnd = aHyphen < 0 ? aLength : aHyphen;
   const bUpstreamEnd = bHyphen < 0 ? bLength : bHyphen;
   // Shortcut: the first difference lies inside the same part of both (the upstream, or the
-  // revision after identical upstreams), outside a digit run, and not between two digits: the
-  // weights of the two characters decide, as verrevcmp's non-digit loop would there.
+  // revision after identical upstreams). Outside a digit run and not between two digits, the
+  // weights of the two characters decide, as verrevcmp's non-digit loop would there; inside or at
+  // the start of digit runs, the two runs' values decide unless they are equal.
   if (aColon === bColon && same < aLength && same < bLength) {
     const partStart =
       same < aUpstreamEnd && same < bUpstreamEnd
@@ -287,8 +289,17 @@ export function compareDpkgVersions(a: string, b: string): Comparison {
       const aDigit = ac >= CHAR_0 && ac <= CHAR_9;
       const bDigit = bc >= CHAR_0 && bc <= CHAR_9;
       const previous = same > partStart ? a.charCodeAt(same - 1) : -1;
-      if (!(aDigit && bDigit) && !(previous >= CHAR_0 && previous <= CHAR_9))
+      const previousDigit = previous >= CHAR_0 && previous <= CHAR_9;
+      if (!(aDigit && bDigit) && !previousDigit)
         return (aDigit ? 0 : (WEIGHT[ac] as number)) < (bDigit ? 0 : (WEIGHT[bc] as number)) ? -1 : 1;
+      let runStart = same;
+      while (runStart > partStart && isDigit(a.charCodeAt(runStart - 1))) runStart--;
+      let aRunEnd = same;
+      while (aRunEnd < aLength && isDigit(a.charCodeAt(aRunEnd))) aRunEnd++;
+      let bRunEnd = same;
+      while (bRunEnd < bLength && isDigit(b.charCodeAt(bRunEnd))) bRunEnd++;
+      const byValue = compareDigitRuns(a, runStart, aRunEnd, b, runStart, bRunEnd);
+      if (byValue !== 0) return byValue;
     }
   }
   // Characters known equal at the start of each part, when both parts start at the same index.
