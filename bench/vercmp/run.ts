@@ -3,6 +3,7 @@
  * (test/fixtures/versions), against python3-apt's `apt_pkg.version_compare` and python3-rpm's
  * `rpm.labelCompare` called per pair from a Python loop (`peers.py`), in the same run.
  *
+ *   bash bench/vercmp/setup.sh        # apt-get install python3-apt python3-rpm (for --peers)
  *   npx tsc -p tsconfig.json && node dist/bench/vercmp/run.js [--peers]
  *
  * Our side: `scheme.compare(a, b)` on two strings: both parsed, grammar included, nothing cached.
