@@ -293,11 +293,23 @@ export function compareDpkgVersions(a: string, b: string): Comparison {
       if (!(aDigit && bDigit) && !previousDigit)
         return (aDigit ? 0 : (WEIGHT[ac] as number)) < (bDigit ? 0 : (WEIGHT[bc] as number)) ? -1 : 1;
       let runStart = same;
-      while (runStart > partStart && isDigit(a.charCodeAt(runStart - 1))) runStart--;
+      while (runStart > partStart) {
+        const code = a.charCodeAt(runStart - 1);
+        if (code < CHAR_0 || code > CHAR_9) break;
+        runStart--;
+      }
       let aRunEnd = same;
-      while (aRunEnd < aLength && isDigit(a.charCodeAt(aRunEnd))) aRunEnd++;
+      while (aRunEnd < aLength) {
+        const code = a.charCodeAt(aRunEnd);
+        if (code < CHAR_0 || code > CHAR_9) break;
+        aRunEnd++;
+      }
       let bRunEnd = same;
-      while (bRunEnd < bLength && isDigit(b.charCodeAt(bRunEnd))) bRunEnd++;
+      while (bRunEnd < bLength) {
+        const code = b.charCodeAt(bRunEnd);
+        if (code < CHAR_0 || code > CHAR_9) break;
+        bRunEnd++;
+      }
       const byValue = compareDigitRuns(a, runStart, aRunEnd, b, runStart, bRunEnd);
       if (byValue !== 0) return byValue;
     }
