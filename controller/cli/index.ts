@@ -6,10 +6,19 @@ import { planCommand } from './commands/plan.js';
 import { proposeCommand } from './commands/propose.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
+import { windowsCommand } from './commands/windows.js';
 import { humanStream, reportFailure } from './safe-output.js';
 
 /** The command table: one entry per sub-command, each in its own file under commands/. */
-export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand, planCommand, proposeCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  vercmpCommand,
+  assessCommand,
+  inventoryCommand,
+  windowsCommand,
+  planCommand,
+  proposeCommand,
+];
 
 function helpText(): string {
   const lines = ['usage: patchward <command> [options]', '', 'commands:'];
