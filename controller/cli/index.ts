@@ -1,12 +1,27 @@
 import type { Command, CommandIo } from './command.js';
 import { EXIT } from './command.js';
 import { assessCommand } from './commands/assess.js';
+import { cordonCommand } from './commands/cordon.js';
+import { pauseCommand } from './commands/pause.js';
+import { resumeCommand } from './commands/resume.js';
+import { rolloutCommand } from './commands/rollout.js';
+import { uncordonCommand } from './commands/uncordon.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
 
 /** The command table: one entry per sub-command, each in its own file under commands/. */
-export const COMMANDS: readonly Command[] = [validateCommand, vercmpCommand, assessCommand, inventoryCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  vercmpCommand,
+  assessCommand,
+  inventoryCommand,
+  rolloutCommand,
+  pauseCommand,
+  resumeCommand,
+  cordonCommand,
+  uncordonCommand,
+];
 
 function helpText(): string {
   const lines = ['usage: patchward <command> [options]', '', 'commands:'];
