@@ -3,7 +3,9 @@ import { EXIT } from './command.js';
 import { assessCommand } from './commands/assess.js';
 import { cordonCommand } from './commands/cordon.js';
 import { pauseCommand } from './commands/pause.js';
+import { reportCommand } from './commands/report.js';
 import { resumeCommand } from './commands/resume.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { rolloutCommand } from './commands/rollout.js';
 import { uncordonCommand } from './commands/uncordon.js';
 import { inventoryCommand } from './commands/inventory.js';
@@ -21,6 +23,8 @@ export const COMMANDS: readonly Command[] = [
   resumeCommand,
   cordonCommand,
   uncordonCommand,
+  rollbackCommand,
+  reportCommand,
 ];
 
 function helpText(): string {

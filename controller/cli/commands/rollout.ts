@@ -176,6 +176,7 @@ export const rolloutCommand: Command = {
       clock,
       logger: io.logger,
       retryDelayMs: retry * 1000,
+      source: dir,
       print: (line) => io.stdout.write(formatLine(line, clock())),
       ...(killHook(io.env['PATCHWARD_TEST_KILL_AT']) === undefined ? {} : { boundary: killHook(io.env['PATCHWARD_TEST_KILL_AT']) }),
     });

@@ -94,6 +94,8 @@ export interface RolloutRecord {
   readonly halt?: RolloutHaltRecord;
   readonly pause?: { readonly time: string; readonly reason: string };
   readonly completedAt?: string;
+  /** Where the policy came from (the repository directory), so that `rollback` can reach the hosts. */
+  readonly source?: string;
 }
 
 /** The rollout id `patchward rollout` and `report` print: baseline name + revision. */

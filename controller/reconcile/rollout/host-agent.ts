@@ -37,6 +37,11 @@ export interface HostAgent {
     targets: Readonly<Record<string, string>>,
     packageManager: 'apt' | 'dnf',
   ): Promise<{ readonly exitCode: number; readonly output: string }>;
+  /** Installs exactly these (older) versions, downgrading: the rollback of a patch. */
+  downgrade(
+    versions: Readonly<Record<string, string>>,
+    packageManager: 'apt' | 'dnf',
+  ): Promise<{ readonly exitCode: number; readonly output: string }>;
   bootId(): Promise<string>;
   /** Runs the reboot command; the connection dropping is expected. */
   reboot(command: readonly string[]): Promise<void>;

@@ -34,6 +34,8 @@ import { readCordons, readHosts, readRollout, type RolloutStateStore, writeHost,
 export interface RolloutInputs {
   readonly baseline: string;
   readonly revision: string;
+  /** The policy repository directory, recorded for `rollback`. */
+  readonly source?: string;
   readonly approvals: readonly Approval[];
   readonly holds: readonly PackageHold[];
   readonly rings: readonly { readonly plan: RingPlan; readonly ring: Ring }[];
@@ -66,14 +68,13 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
   const id = rolloutIdOf(inputs.baseline, inputs.revision);
   const logger = inputs.logger.child({ rollout: id, revision: inputs.revision });
   const { store } = inputs;
-  let rollout =
-    (await readRollout(store, id)) ??
-    newRollout(
-      inputs.baseline,
-      inputs.revision,
-      inputs.rings.map((entry) => entry.plan.name),
-      now,
-    );
+  const created = newRollout(
+    inputs.baseline,
+    inputs.revision,
+    inputs.rings.map((entry) => entry.plan.name),
+    now,
+  );
+  let rollout = (await readRollout(store, id)) ?? (inputs.source === undefined ? created : { ...created, source: inputs.source });
   const hosts: Record<string, HostProgress> = await readHosts(store, id);
   const cordoned = new Set(Object.keys((await readCordons(store)).hosts));
   const running = new Map<string, Promise<void>>();

@@ -56,7 +56,7 @@ export function rolloutInputsOf(
   policySet: PolicySet,
   baseline: PatchBaseline,
   revision: string,
-  parts: Pick<RolloutInputs, 'store' | 'audit' | 'agentFor' | 'clock' | 'logger' | 'retryDelayMs' | 'print' | 'boundary'> & {
+  parts: Pick<RolloutInputs, 'store' | 'audit' | 'agentFor' | 'clock' | 'logger' | 'retryDelayMs' | 'print' | 'boundary' | 'source'> & {
     readonly audit: AuditLog;
     readonly store: RolloutStateStore;
   },

@@ -245,6 +245,27 @@ export class SshHostAgent implements HostAgent {
     return { exitCode: result.exitCode, output: tail(`${result.stdout}\n${result.stderr}`) };
   }
 
+  async downgrade(versions: Readonly<Record<string, string>>, pm: Pm): Promise<{ exitCode: number; output: string }> {
+    const entries = Object.entries(versions);
+    const argv =
+      pm === 'apt'
+        ? [
+            ...APT_ENV,
+            'apt-get',
+            'install',
+            '-y',
+            '-q',
+            '--allow-downgrades',
+            '--no-install-recommends',
+            ...APT_OPTIONS,
+            '--',
+            ...entries.map(([n, v]) => `${n}=${v}`),
+          ]
+        : ['dnf', '-y', 'downgrade', '--', ...entries.map(([n, v]) => dnfSpec(n, v))];
+    const result = await this.#run(argv);
+    return { exitCode: result.exitCode, output: tail(`${result.stdout}\n${result.stderr}`) };
+  }
+
   async reboot(command: readonly string[]): Promise<void> {
     try {
       await this.#run(command, 30_000);
