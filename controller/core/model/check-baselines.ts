@@ -2,7 +2,7 @@
 import type { VersionSchemeId } from '../../ports/version-scheme.js';
 import { versionProblem, versionSchemeFor } from '../version/index.js';
 import { problemAt } from './document-problem.js';
-import type { PackageHold, PatchBaseline } from './generated/kinds.js';
+import type { Approval, PackageHold, PatchBaseline } from './generated/kinds.js';
 import { parseReleaseKey } from './os-release.js';
 import { PROBLEM_CODES, type Problem } from './problem.js';
 import type { CheckedDocument } from './validate-policy-set.js';
@@ -74,6 +74,53 @@ export function checkHolds(
   return problems;
 }
 
+/**
+ * `removes` of one approval: release keys known, names valid binary package names of every release
+ * the removal applies to (its own `releases`, else the releases the approval names), no duplicates.
+ */
+function checkRemovals(document: CheckedDocument, approval: Approval, path: readonly PathSegment[]): Problem[] {
+  const problems: Problem[] = [];
+  const approvalSchemes = new Set<VersionSchemeId>();
+  for (const entry of approval.packages) {
+    const parsed = parseReleaseKey(entry.release);
+    if (parsed !== undefined) approvalSchemes.add(parsed.scheme);
+  }
+  const seen = new Map<string, number>();
+  (approval.removes ?? []).forEach((removal, index) => {
+    const removalPath = [...path, 'removes', index];
+    const first = seen.get(removal.name);
+    if (first !== undefined) {
+      problems.push(
+        problemAt(
+          document,
+          [...removalPath, 'name'],
+          PROBLEM_CODES.duplicateEntry,
+          `${removal.name} is already listed in removes[${first}]`,
+        ),
+      );
+    } else seen.set(removal.name, index);
+    const schemes = new Set<VersionSchemeId>();
+    (removal.releases ?? []).forEach((release, releaseIndex) => {
+      const parsed = parseReleaseKey(release);
+      if (parsed === undefined) problems.push(releaseProblem(document, [...removalPath, 'releases', releaseIndex], release));
+      else schemes.add(parsed.scheme);
+    });
+    const candidates = [...(removal.releases === undefined ? approvalSchemes : schemes)];
+    const invalidIn = candidates.filter((id) => !versionSchemeFor(id).isValidPackageName(removal.name));
+    if (invalidIn.length > 0) {
+      problems.push(
+        problemAt(
+          document,
+          [...removalPath, 'name'],
+          PROBLEM_CODES.invalidPackageName,
+          `${JSON.stringify(removal.name)} is not a valid ${invalidIn.map((id) => SCHEME_NAMES[id]).join(' and ')} package name`,
+        ),
+      );
+    }
+  });
+  return problems;
+}
+
 function checkBaseline(document: CheckedDocument<PatchBaseline>, now: Date): Problem[] {
   const problems: Problem[] = [];
   const seenAdvisories = new Map<string, number>();
@@ -133,6 +180,7 @@ function checkBaseline(document: CheckedDocument<PatchBaseline>, now: Date): Pro
         );
       }
     });
+    problems.push(...checkRemovals(document, approval, path));
   });
   problems.push(...checkHolds(document, document.resource.spec.holds ?? [], ['spec', 'holds'], now));
   return problems;

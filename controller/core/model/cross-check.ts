@@ -1,6 +1,7 @@
 /** Checks across documents, run after every document passed its schema. */
 import { checkBaselines } from './check-baselines.js';
 import { checkFleets } from './check-fleets.js';
+import { checkRings } from './check-rings.js';
 import { checkSelection } from './check-selection.js';
 import { checkWindows } from './check-windows.js';
 import { locationText, problemAt } from './document-problem.js';
@@ -41,11 +42,13 @@ export function crossCheckPolicySet(documents: readonly CheckedDocument[], now: 
   problems.push(...checkWindows(windows, now));
   const baselines = ofKind<PatchBaseline>(unique, 'PatchBaseline');
   problems.push(...checkBaselines(baselines, now));
+  const rings = ofKind<Ring>(unique, 'Ring');
+  problems.push(...checkRings(rings));
   problems.push(
     ...checkSelection({
       hosts: fleets.hosts,
       windows,
-      rings: ofKind<Ring>(unique, 'Ring'),
+      rings,
       policies: ofKind<PatchPolicy>(unique, 'PatchPolicy'),
       baselines,
       now,

@@ -3,6 +3,7 @@
  * `crds/`), the loaded policy set, problems, and pure helpers over them.
  */
 export type {
+  AllowedRemoval,
   Approval,
   ApprovedPackage,
   AutoMerge,
@@ -40,6 +41,8 @@ export type {
   PatchRepositorySpec,
   PatchRepositoryStatus,
   PatchRollout,
+  PrometheusCheck,
+  PrometheusThreshold,
   PatchRolloutSpec,
   PatchRolloutStatus,
   ProposalGrouping,

@@ -40,6 +40,7 @@ export const PROBLEM_CODES = {
   invalidVersion: 'InvalidVersion',
   duplicateEntry: 'DuplicateEntry',
   expired: 'Expired',
+  impossibleThreshold: 'ImpossibleThreshold',
   statusInGit: 'StatusInGit',
   empty: 'Empty',
 } as const;

@@ -180,6 +180,9 @@ function explain(error: ErrorObject, data: unknown): Located | undefined {
       if (schema?.['minProperties'] === 1 && schema['maxProperties'] === 1) {
         return { path, target: 'value', message: `must set exactly one of ${properties.join(', ')}`, code: PROBLEM_CODES.schema };
       }
+      if (error.keyword === 'minProperties' && schema?.['minProperties'] === 1 && properties.length > 0) {
+        return { path, target: 'value', message: `must set at least one of ${properties.join(', ')}`, code: PROBLEM_CODES.schema };
+      }
       return { path, target: 'value', message: error.message ?? 'has the wrong number of fields', code: PROBLEM_CODES.schema };
     }
     case 'oneOf':

@@ -541,6 +541,10 @@ export interface Approval {
    * @minItems 1
    */
   packages: [ApprovedPackage, ...ApprovedPackage[]];
+  /**
+   * Installed packages the rollout of this approval may remove (e.g. a package a fixed version replaces or conflicts with). A transaction that would remove any other package is refused before anything is installed.
+   */
+  removes?: AllowedRemoval[];
 }
 /**
  * A minimum version of one package on one OS release.
@@ -558,6 +562,21 @@ export interface ApprovedPackage {
    * Lowest acceptable version in the release's scheme: dpkg [epoch:]upstream[-revision] or rpm [epoch:]version-release.
    */
   minVersion: string;
+}
+/**
+ * One installed package the transaction may remove.
+ */
+export interface AllowedRemoval {
+  /**
+   * Binary package name as the OS names it (dpkg binary package or rpm name).
+   */
+  name: string;
+  /**
+   * OS release keys on which the removal is allowed; every release of the approval when absent.
+   *
+   * Items: An OS release key.
+   */
+  releases?: string[];
 }
 /**
  * Keeps a package at its installed version: no proposal or rollout upgrades it while the hold applies.
@@ -1218,6 +1237,10 @@ export interface RingSpec {
    */
   failureBudget?: number | string;
   /**
+   * Attempts per host and rollout before the host counts as failed against the failure budget. An attempt that cannot reach the host (unreachable, package database broken or locked) also counts; until the host succeeds or is out of attempts the ring stays incomplete. Default 3.
+   */
+  maxAttempts?: number;
+  /**
    * Time to wait after the last host of this ring succeeded before the next ring may start, e.g. 24h. Default 0s.
    */
   soakTime?: string;
@@ -1254,7 +1277,7 @@ export interface Hook {
   onFailure?: 'fail-host' | 'halt-rollout' | 'continue';
 }
 /**
- * A check that must pass after a host is patched (and rebooted); exactly one of command, http or tcp.
+ * A check that must pass after a host is patched (and rebooted); exactly one of command, http, tcp or prometheus.
  */
 export interface HealthCheck {
   /**
@@ -1271,6 +1294,7 @@ export interface HealthCheck {
   command?: [string, ...string[]];
   http?: HttpCheck;
   tcp?: TcpCheck;
+  prometheus?: PrometheusCheck;
   /**
    * How long one attempt may take, e.g. 30s.
    */
@@ -1315,13 +1339,48 @@ export interface TcpCheck {
   port: number;
 }
 /**
+ * A PromQL instant query from the controller to a Prometheus server: the result (a scalar, or the value of every series of a vector) must stay within the threshold; an empty vector passes, a query error or a NaN fails.
+ */
+export interface PrometheusCheck {
+  /**
+   * Base URL of the Prometheus server (the check calls <url>/api/v1/query), e.g. http://prometheus:9090.
+   */
+  url: string;
+  /**
+   * PromQL expression; {host} and {address} are replaced by the host's name and address (with PromQL string escaping), e.g. max(rate(http_errors_total{instance="{address}:9100"}[5m])).
+   */
+  query: string;
+  threshold: PrometheusThreshold;
+}
+/**
+ * Bounds every value must stay within (inclusive); at least one of max and min.
+ */
+export interface PrometheusThreshold {
+  /**
+   * Largest value that passes.
+   */
+  max?: number;
+  /**
+   * Smallest value that passes.
+   */
+  min?: number;
+}
+/**
  * Whether patched hosts are rebooted.
  */
 export interface RebootSettings {
   /**
-   * if-required: reboot when the host reports a reboot is needed (the default); never: leave it (the host is reported as pending reboot); always: reboot after every patch.
+   * if-required: reboot when the host reports a reboot is needed (/var/run/reboot-required, needs-restarting -r, or an installed kernel newer than the running one; the default); never: leave it (the host is reported as pending reboot); always: reboot after every patch.
    */
   policy?: 'if-required' | 'never' | 'always';
+  /**
+   * argv of the command that reboots the host, run over SSH without a shell (through sudo when the host's SSH settings say so). Default [systemctl, reboot].
+   *
+   * @minItems 1
+   *
+   * Items: One argument.
+   */
+  command?: [string, ...string[]];
   /**
    * How long to wait for the host to come back after a reboot. Default 15m.
    */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MaintenanceWindow, WindowSchedule } from '../../../../controller/core/model/index.js';
-import { compileSchedule, isWindowOpen, nextOccurrences, type CompiledSchedule } from '../../../../controller/core/windows/schedule.js';
+import { compileSchedule, nextOccurrences, type CompiledSchedule } from '../../../../controller/core/windows/schedule.js';
+import { isOpen } from '../../../../controller/core/windows/window.js';
 
 function compiled(schedule: WindowSchedule, timeZone: string, cutoff?: string): CompiledSchedule {
   const result = compileSchedule(schedule, { timeZone, cutoff });
@@ -46,7 +47,7 @@ describe('schedules', () => {
   });
 });
 
-describe('isWindowOpen', () => {
+describe('isOpen', () => {
   const window: MaintenanceWindow = {
     apiVersion: 'patchward.io/v1alpha1',
     kind: 'MaintenanceWindow',
@@ -74,9 +75,9 @@ describe('isWindowOpen', () => {
   ];
   for (const [name, at, expected] of table) {
     it(name, () => {
-      const state = isWindowOpen(window, new Date(at));
+      const state = isOpen(window, new Date(at));
       assert.deepEqual(
-        { open: state.open, canStart: state.canStart, ...(state.blackout === undefined ? {} : { blackout: state.blackout }) },
+        { open: state.open, canStart: state.canStart, ...(state.blackout === undefined ? {} : { blackout: state.blackout.label }) },
         expected,
       );
     });
