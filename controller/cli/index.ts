@@ -11,6 +11,7 @@ import { uncordonCommand } from './commands/uncordon.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
+import { windowsCommand } from './commands/windows.js';
 
 /** The command table: one entry per sub-command, each in its own file under commands/. */
 export const COMMANDS: readonly Command[] = [
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   vercmpCommand,
   assessCommand,
   inventoryCommand,
+  windowsCommand,
   rolloutCommand,
   pauseCommand,
   resumeCommand,

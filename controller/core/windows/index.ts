@@ -1,5 +1,6 @@
 /** Maintenance windows, evaluated (pure: the instant is always a parameter). See docs/maintenance-windows.md. */
 export { type BlackoutInterval, blackoutIntervals } from './blackouts.js';
+export { formatInstant } from './format.js';
 export {
   type CompiledSchedule,
   type CompileResult,
