@@ -81,7 +81,11 @@ function summary(outcome: RolloutOutcome): string {
   const lines = [`rollout ${outcome.id}: ${outcome.phase} (${outcome.reason})`];
   for (const ring of outcome.rollout.rings) {
     const hosts = Object.values(outcome.hosts).filter((host) => host.ring === ring);
-    const count = (phase: string) => hosts.filter((host) => host.phase === phase).length;
+    const members = outcome.ringHosts[ring] ?? [];
+    const count = (phase: string) =>
+      phase === 'pending'
+        ? members.length - hosts.filter((host) => host.phase !== 'pending').length
+        : hosts.filter((host) => host.phase === phase).length;
     const patched = hosts.filter((host) => host.result === 'patched').length;
     lines.push(
       `  ring ${ring}: ${count('succeeded')} succeeded (${patched} patched), ${count('failed')} failed, ${count('in-progress')} in progress, ${count('pending')} pending` +

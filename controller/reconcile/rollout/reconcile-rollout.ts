@@ -62,6 +62,8 @@ export interface RolloutOutcome {
   readonly hosts: Readonly<Record<string, HostProgress>>;
   readonly rollout: RolloutRecord;
   readonly leftOut: ScheduleDecision['leftOut'];
+  /** Ring → its hosts (as planned for this revision). */
+  readonly ringHosts: Readonly<Record<string, readonly string[]>>;
 }
 
 export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promise<RolloutOutcome> {
@@ -190,6 +192,7 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
     hosts,
     rollout,
     leftOut: decision.leftOut,
+    ringHosts: Object.fromEntries(inputs.rings.map((entry) => [entry.plan.name, entry.plan.hosts])),
   };
 }
 
