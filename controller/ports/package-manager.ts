@@ -6,7 +6,14 @@
  * every fact in ONE remote invocation (a fixed script, no interpolation), so an inventory costs
  * one round trip per host.
  */
-import type { InstalledPackage, OsInfo, PackageDbProblem, PendingUpgrade, RebootState } from '../core/inventory/host-inventory.js';
+import type {
+  AvailableVersion,
+  InstalledPackage,
+  OsInfo,
+  PackageDbProblem,
+  PendingUpgrade,
+  RebootState,
+} from '../core/inventory/host-inventory.js';
 
 export type PackageManagerId = 'apt' | 'dnf';
 
@@ -19,6 +26,12 @@ export interface FactsOptions {
   readonly timeoutMs: number;
   /** Run the invocation through `sudo -n`. */
   readonly sudo: boolean;
+  /** Also list the versions the repositories offer for installed packages (`available`). */
+  readonly availableVersions?: boolean;
+  /** Bound of the metadata refresh in seconds (default 120); a refresh that runs over is a warning. */
+  readonly refreshTimeoutSeconds?: number;
+  /** Wait up to this long for a held dpkg/rpm lock before reading (default 0). */
+  readonly lockWaitSeconds?: number;
 }
 
 /** Everything a host says about its packages, in the inventory vocabulary. */
@@ -31,6 +44,10 @@ export interface HostFacts {
   readonly reboot: RebootState;
   /** Absent when not asked for or when the metadata could not be read (see `warnings`). */
   readonly pendingUpgrades?: readonly PendingUpgrade[];
+  /** Versions offered for installed packages that have other versions available (when asked). */
+  readonly available?: readonly AvailableVersion[];
+  /** `/proc/sys/kernel/random/boot_id`; empty when unreadable (see `warnings`). */
+  readonly bootId: string;
   readonly packageDb: { readonly healthy: boolean; readonly problems: readonly PackageDbProblem[] };
   /** Facts that could not be gathered, in words (not fatal for the inventory). */
   readonly warnings: readonly string[];

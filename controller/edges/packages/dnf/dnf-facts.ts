@@ -2,8 +2,8 @@ import type { PackageDbProblem } from '../../../core/inventory/host-inventory.js
 import { newestKernelRelease } from '../../../core/inventory/kernel-release.js';
 import type { Section } from '../facts-script.js';
 import type { FamilyFacts } from '../family-facts.js';
-import { firstLines, kernelReboot } from '../family-facts.js';
-import { parseDnfCheckUpdate, parseRpmQa, rpmKernelReleases } from './rpm-parse.js';
+import { bootIdOf, firstLines, kernelReboot } from '../family-facts.js';
+import { parseDnfCheckUpdate, parseRepoqueryAvailable, parseRpmQa, rpmKernelReleases } from './rpm-parse.js';
 import { keepStrings } from '../string-pool.js';
 
 /** Turns the dnf/rpm sections of the facts invocation into facts. Pure. */
@@ -46,7 +46,15 @@ export function interpretDnfSections(
       warnings.push(`dnf check-update failed (exit ${pending?.rc ?? 'none'}; no metadata cache? try --refresh); pending upgrades unknown`);
   }
   const refresh = sections.get('refresh');
-  if (refresh !== undefined && refresh.rc !== '0') warnings.push(`dnf makecache failed (exit ${refresh.rc ?? 'none'})`);
+  if (refresh !== undefined && refresh.rc !== '0')
+    warnings.push(`dnf makecache failed (exit ${refresh.rc ?? 'none'}${refresh.rc === '124' ? ', timed out' : ''})`);
+  const repoquery = sections.get('available');
+  let available;
+  if (repoquery !== undefined) {
+    if (repoquery.rc === '0') available = parseRepoqueryAvailable(repoquery.body, parsed.packages, intern);
+    else
+      warnings.push(`dnf repoquery failed (exit ${repoquery.rc ?? 'none'}; no metadata cache? try --refresh); available versions unknown`);
+  }
 
   return {
     arch: (sections.get('arch')?.body ?? '').trim() || 'unknown',
@@ -54,6 +62,8 @@ export function interpretDnfSections(
     packages: parsed.packages,
     reboot: { required: reasons.length > 0, reasons },
     ...(pendingUpgrades === undefined ? {} : { pendingUpgrades }),
+    ...(available === undefined ? {} : { available }),
+    bootId: bootIdOf(sections, warnings),
     packageDb: { healthy: problems.length === 0, problems },
     warnings,
   };

@@ -17,10 +17,18 @@ const isFacts = (pm: string, pending: string, refresh: string) => (argv: readonl
 
 describe('facts script', () => {
   it('is a fixed script: options only travel as positional parameters', () => {
-    const a = factsArgv({ pendingUpgrades: true, refresh: true, packageManager: 'dnf' });
-    const b = factsArgv({ pendingUpgrades: false, refresh: false });
+    const a = factsArgv({
+      pendingUpgrades: true,
+      refresh: true,
+      packageManager: 'dnf',
+      availableVersions: true,
+      refreshTimeoutSeconds: 7.2,
+      lockWaitSeconds: 30,
+    });
+    const b = factsArgv({ pendingUpgrades: false, refresh: false, refreshTimeoutSeconds: Number.NaN, lockWaitSeconds: -1 });
     assert.equal(a[2], b[2]);
-    assert.deepEqual(a.slice(3), ['patchward-facts', '1', '1', 'dnf']);
+    assert.deepEqual(a.slice(3), ['patchward-facts', '1', '1', 'dnf', '1', '8', '30']);
+    assert.deepEqual(b.slice(3), ['patchward-facts', '0', '0', '', '0', '120', '0']);
   });
 
   it('splits sections and keeps exit codes; a cut-off section has no rc', () => {
