@@ -47,6 +47,7 @@ const STATUS_BY_CODE: Readonly<Record<string, InventoryStatus>> = {
   [CODES.authFailed]: 'refused',
   [CODES.sudoRequiresPassword]: 'refused',
   [CODES.keyUnavailable]: 'refused',
+  [CODES.secretNotFound]: 'refused',
 };
 
 export function statusOfError(error: unknown): InventoryStatus {
