@@ -20,6 +20,8 @@ export interface FleetInventoryOptions {
   readonly pendingUpgrades?: boolean;
   /** Default false: refresh apt/dnf metadata first (slow, root or sudo). */
   readonly refresh?: boolean;
+  /** Default true: list the versions the repositories offer for installed packages (`available`, plan input). */
+  readonly availableVersions?: boolean;
   readonly keepaliveIntervalMs?: number;
   readonly now?: () => Date;
 }
@@ -48,6 +50,7 @@ export async function collectSshInventory(targets: readonly SshTarget[], options
       hostTimeoutMs: options.hostTimeoutMs ?? 60_000,
       pendingUpgrades: options.pendingUpgrades ?? false,
       refresh: options.refresh ?? false,
+      availableVersions: options.availableVersions ?? true,
       logger,
       now: options.now ?? (() => new Date()),
     });

@@ -16,9 +16,6 @@
 /** dpkg-query format: one line per package, tab-separated (dpkg-query expands `\t`, `\n`). */
 const DPKG_FORMAT = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\t${source:Package}\\t${source:Version}\\n';
 
-/** One installed package name per line. */
-const NAME_FORMAT = '${Package}\\n';
-
 const SCRIPT = String.raw`
 set -u
 LC_ALL=C; export LC_ALL
@@ -57,21 +54,26 @@ apt)
   if [ "$refresh" = 1 ]; then sec refresh; with_timeout apt-get update -qq >/dev/null 2>&1; rc refresh $?; fi
   if [ "$want_pending" = 1 ]; then sec pending; apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>/dev/null; rc pending $?; fi
   if [ "$want_available" = 1 ]; then
-    # Every version the package lists know for the installed packages (the status file's records
-    # included), then the versions that come from a repository (madison leaves the status file out).
+    # The repositories' own Packages lists (never the status file), whatever their compression,
+    # cut to the records of installed package names: one pass, no apt-cache per package.
     sec available
-    dpkg-query -W -f='${NAME_FORMAT}' | xargs -r apt-cache show 2>/dev/null | grep -E '^(Package|Version|Architecture|Source):|^$'
+    apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null | while read -r list; do
+      [ -e "$list" ] || continue
+      if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
+    done | awk -v names="$(dpkg-query -W -f='${DPKG_FORMAT}' | cut -f1 | tr '\n' ' ')" '
+      BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
+      /^Package: / { keep = ($2 in wanted) }
+      keep && /^(Package|Version|Architecture|Source):/ { print }
+      /^$/ { if (keep) print ""; keep = 0 }'
     rc available $?
-    sec offered
-    dpkg-query -W -f='${NAME_FORMAT}' | xargs -r apt-cache madison 2>/dev/null | grep ' Packages$'
-    rc offered $?
   fi
   ;;
 dnf)
   wait_unlocked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock
   sec arch; uname -m; rc arch $?
   sec packages; rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'; rc packages $?
-  sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r >/dev/null 2>&1; rc reboot $?; else rc reboot absent; fi
+  sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r 2>/dev/null; rc reboot $?; else rc reboot absent; fi
+  sec reboot-file; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot-file 0
   sec locks; locked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock; rc locks 0
   if [ "$refresh" = 1 ]; then sec refresh; with_timeout dnf -q makecache >/dev/null 2>&1; rc refresh $?; fi
   if [ "$want_pending" = 1 ]; then

@@ -47,12 +47,11 @@ export function interpretAptSections(
   const refresh = sections.get('refresh');
   if (refresh !== undefined && refresh.rc !== '0')
     warnings.push(`apt-get update failed (exit ${refresh.rc ?? 'none'}${refresh.rc === '124' ? ', timed out' : ''})`);
-  const show = sections.get('available');
-  const madison = sections.get('offered');
+  const listed = sections.get('available');
   let available;
-  if (show !== undefined) {
-    if (show.rc === undefined || madison?.rc === undefined) warnings.push('available versions cut off; unknown');
-    else available = parseAptAvailable(show.body, madison.body, parsed.packages, intern);
+  if (listed !== undefined) {
+    if (listed.rc === undefined) warnings.push('available versions cut off; unknown');
+    else available = parseAptAvailable(listed.body, parsed.packages, intern);
   }
 
   return {

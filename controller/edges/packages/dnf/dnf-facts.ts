@@ -5,6 +5,7 @@ import type { FamilyFacts } from '../family-facts.js';
 import { bootIdOf, firstLines, kernelReboot } from '../family-facts.js';
 import { parseDnfCheckUpdate, parseRepoqueryAvailable, parseRpmQa, rpmKernelReleases } from './rpm-parse.js';
 import { keepStrings } from '../string-pool.js';
+import { interpretNeedsRestarting } from './needs-restarting.js';
 
 /** Turns the dnf/rpm sections of the facts invocation into facts. Pure. */
 export function interpretDnfSections(
@@ -33,8 +34,12 @@ export function interpretDnfSections(
 
   const newestInstalled = newestKernelRelease(rpmKernelReleases(parsed.packages));
   const reasons: string[] = [];
-  const needsRestarting = sections.get('reboot')?.rc;
-  if (needsRestarting === '1') reasons.push('needs-restarting -r');
+  // Not a RHEL convention, but packages (and the sandbox's test kernel) may write it there too.
+  const [flag, ...rebootPackages] = (sections.get('reboot-file')?.body ?? '').split('\n').filter((line) => line !== '');
+  if (flag === 'required') reasons.push('reboot-required file');
+  const verdict = interpretNeedsRestarting(sections.get('reboot'));
+  if (verdict.reason !== undefined) reasons.push(verdict.reason);
+  if (verdict.warning !== undefined) warnings.push(verdict.warning);
   reasons.push(...kernelReboot(runningKernel, newestInstalled));
 
   let pendingUpgrades;
@@ -60,7 +65,7 @@ export function interpretDnfSections(
     arch: (sections.get('arch')?.body ?? '').trim() || 'unknown',
     kernel: { running: runningKernel, ...(newestInstalled === undefined ? {} : { newestInstalled }) },
     packages: parsed.packages,
-    reboot: { required: reasons.length > 0, reasons },
+    reboot: { required: reasons.length > 0, reasons, ...(rebootPackages.length > 0 ? { packages: rebootPackages } : {}) },
     ...(pendingUpgrades === undefined ? {} : { pendingUpgrades }),
     ...(available === undefined ? {} : { available }),
     bootId: bootIdOf(sections, warnings),

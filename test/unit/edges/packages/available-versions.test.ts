@@ -5,27 +5,22 @@ import { parseRepoqueryAvailable } from '../../../../controller/edges/packages/d
 
 const installed = (name: string, version: string) => ({ name, version, arch: 'amd64' });
 
-describe('parseAptAvailable (apt-cache show + madison, as recorded on a sandbox host, plus a binNMU)', () => {
-  const show = [
+describe('parseAptAvailable (records of the Packages lists, as the facts script cuts them)', () => {
+  const records = [
     'Package: pw-libdemo\nSource: pw-demo-src\nVersion: 1.0-2\nArchitecture: all',
     'Package: pw-libdemo\nSource: pw-demo-src\nVersion: 1.0-1\nArchitecture: all',
     // binNMU: the binary version differs from its source's; Source carries "(version)".
     'Package: libfoo1\nSource: foo (2.1-3)\nVersion: 2.1-3+b1\nArchitecture: amd64',
     'Package: libfoo1\nSource: foo\nVersion: 2.1-2\nArchitecture: amd64',
-    // Only in the status file (a locally built version): madison does not list it.
-    'Package: bash\nVersion: 5.2.15-2+local1\nArchitecture: amd64',
+    // The same version in a second suite (bookworm and bookworm-security), and a foreign architecture.
+    'Package: libfoo1\nSource: foo\nVersion: 2.1-2\nArchitecture: amd64',
+    'Package: libfoo1\nSource: foo\nVersion: 2.1-4\nArchitecture: i386',
     'Package: bash\nVersion: 5.2.15-2+b2\nArchitecture: amd64',
+    '',
   ].join('\n\n');
-  const madison = [
-    'pw-libdemo |      1.0-2 | file:/srv/patchward-repo/apt ./ Packages',
-    'pw-libdemo |      1.0-1 | file:/srv/patchward-repo/apt ./ Packages',
-    '   libfoo1 | 2.1-3+b1 | http://deb.debian.org/debian bookworm/main amd64 Packages',
-    '   libfoo1 |    2.1-2 | http://deb.debian.org/debian bookworm/main amd64 Packages',
-    '      bash | 5.2.15-2+b2 | http://deb.debian.org/debian bookworm/main amd64 Packages',
-  ].join('\n');
 
-  it('keeps offered versions with source and source version; drops status-only versions and up-to-date packages', () => {
-    const available = parseAptAvailable(show, madison, [
+  it('keeps offered versions with source and source version, once each, for the installed architecture', () => {
+    const available = parseAptAvailable(records, [
       installed('pw-libdemo', '1.0-1'),
       installed('libfoo1', '2.1-2'),
       installed('bash', '5.2.15-2+local1'),
@@ -37,15 +32,14 @@ describe('parseAptAvailable (apt-cache show + madison, as recorded on a sandbox 
         ['pw-libdemo', '1.0-1', 'pw-demo-src', '1.0-1'],
         ['libfoo1', '2.1-3+b1', 'foo', '2.1-3'],
         ['libfoo1', '2.1-2', 'foo', '2.1-2'],
-        // bash: the installed local version is not offered, the archive's is another version.
+        // bash: the installed local build is not in any list, the archive's version is another one.
         ['bash', '5.2.15-2+b2', 'bash', '5.2.15-2+b2'],
       ],
     );
   });
 
-  it('leaves out a package whose only offered version is the installed one', () => {
-    const available = parseAptAvailable(show, madison, [installed('bash', '5.2.15-2+b2')]);
-    assert.deepEqual(available, []);
+  it('leaves out a package whose only offered version is the installed one, and names not installed', () => {
+    assert.deepEqual(parseAptAvailable(records, [installed('bash', '5.2.15-2+b2')]), []);
   });
 });
 
