@@ -6,6 +6,7 @@
  * and the known-exploited catalogue. Exit 0 with a plan, 2 on bad arguments or unusable input.
  */
 import { execFile } from 'node:child_process';
+import { homedir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +25,7 @@ import {
   rolloutProgressDocument,
 } from '../../core/plan/index.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
+import { resolveStateDirectory } from '../../config/state-dir.js';
 import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
 import { isPatchwardError } from '../../errors.js';
 import type { Command, CommandIo } from '../command.js';
@@ -82,7 +84,7 @@ async function readProgress(file: string): Promise<RolloutProgress> {
 async function liveInventory(
   policySet: PolicySet,
   dir: string,
-  values: { concurrency?: string; timeout?: string },
+  values: { concurrency?: string; timeout?: string; state?: string },
   io: CommandIo,
 ): Promise<HostInventory[]> {
   const concurrency = positiveNumber(values.concurrency, 50);
@@ -93,7 +95,13 @@ async function liveInventory(
     throw new UsageProblem(`--timeout must be a number of seconds from 1 to 86400, not '${values.timeout ?? ''}'`);
   const { inventory } = await collectLive(
     fleetHostsOf(policySet, dir),
-    { concurrency, timeoutSeconds, namespace: 'default', refresh: true },
+    {
+      concurrency,
+      timeoutSeconds,
+      namespace: 'default',
+      refresh: true,
+      stateDirectory: resolveStateDirectory(values.state, io.env, io.cwd, homedir()),
+    },
     io,
   );
   for (const host of inventory.items)
