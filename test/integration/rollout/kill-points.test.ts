@@ -22,9 +22,18 @@ import { ensureSandboxImage, type SandboxFleet, startHosts } from '../../harness
 import { installedOn, runPatchward, writeRolloutRepo } from './rollout-repo.js';
 
 const POINTS = ['intent', 'effect', 'recorded'] as const;
-const DEMO = ['pw-libdemo', 'pw-demo-utils'];
+const PATCHED = { 'pw-libdemo': '1.0-2', 'pw-demo-utils': '1.0-2', 'pw-kernel': '1.1-1' };
 const RING_OF: Record<string, string> = { 'kp-apt-01': 'canary', 'kp-apt-02': 'broad', 'kp-apt-03': 'broad', 'kp-rpm-01': 'broad' };
 const MAX_CONCURRENT: Record<string, number> = { canary: 1, broad: 2 };
+/** pw-kernel's fixed version asks for a reboot (/run/reboot-required); the sandbox's in-host `systemctl reboot` restarts the host with a new boot id. */
+const KERNEL = {
+  advisory: 'PWSA-2026-0004',
+  packages: [
+    { release: 'debian-12', name: 'pw-kernel', minVersion: '1.1-1' },
+    { release: 'rocky-9', name: 'pw-kernel', minVersion: '1.1-1' },
+  ],
+};
+const REBOOT = { policy: 'if-required', timeout: '60s' };
 
 /** Upgrades of the demo packages the host's own log shows: [package, from, to]. */
 async function hostUpgrades(fleet: SandboxFleet, host: string): Promise<string[][]> {
@@ -62,11 +71,7 @@ async function checkRun(fleet: SandboxFleet, state: string, label: string): Prom
   const byHost = new Map<string, AuditRecord[]>();
   for (const record of records) if (record.host !== undefined) byHost.set(record.host, [...(byHost.get(record.host) ?? []), record]);
   for (const host of Object.keys(RING_OF)) {
-    assert.deepEqual(
-      await installedOn(fleet, host, DEMO),
-      { 'pw-libdemo': '1.0-2', 'pw-demo-utils': '1.0-2' },
-      `${label}: ${host} patched`,
-    );
+    assert.deepEqual(await installedOn(fleet, host, Object.keys(PATCHED)), PATCHED, `${label}: ${host} patched`);
     const upgrades = await hostUpgrades(fleet, host);
     assert.equal(
       upgrades.filter(([name]) => name === 'pw-libdemo').length,
@@ -90,6 +95,20 @@ async function checkRun(fleet: SandboxFleet, state: string, label: string): Prom
       mine.filter((record) => record.step === 'host' && record.outcome === 'succeeded').length,
       1,
       `${label}: ${host} succeeded once`,
+    );
+  }
+  for (const host of Object.keys(RING_OF)) {
+    const reboots = (byHost.get(host) ?? []).filter(
+      (record) => record.step === 'reboot' && (record.outcome === 'succeeded' || record.outcome === 'recovered') && record.bootIdAfter !== undefined,
+    );
+    assert.equal(reboots.length, 1, `${label}: ${host} rebooted once: ${JSON.stringify(reboots)}`);
+    assert.notEqual(reboots[0]?.bootIdAfter, reboots[0]?.bootIdBefore, `${label}: ${host}: a new boot id`);
+    assert.equal(reboots[0]?.bootIdAfter, fleet.bootId(host), `${label}: ${host}: the audit's new boot id is the host's`);
+  }
+  if (label.startsWith('reboot:effect')) {
+    assert.ok(
+      records.some((record) => record.step === 'reboot' && record.outcome === 'recovered'),
+      `${label}: the host killed after its reboot was asked for its boot id, and the reboot recorded as recovered`,
     );
   }
   if (label.startsWith('apply:effect')) {
@@ -119,7 +138,7 @@ describe('kill-point: SIGKILL at every step boundary, then resume', { timeout: 4
 
   // Every boundary at the canary (the 1st host to reach it); at a ring-2 host (the 2nd, while
   // another ring-2 host runs beside it) the boundaries where the host or the ring is asked again.
-  const SECOND_HOST_STEPS = new Set(['observe', 'apply', 'reboot']);
+  const SECOND_HOST_STEPS = new Set(['apply', 'reboot']);
   for (const nth of [1, 2]) {
     for (const step of HOST_STEPS.filter((name) => nth === 1 || SECOND_HOST_STEPS.has(name))) {
       for (const point of POINTS) {
@@ -139,9 +158,10 @@ describe('kill-point: SIGKILL at every step boundary, then resume', { timeout: 4
             writeRolloutRepo(repo, fleet, {
               ringOf: (host) => RING_OF[host] ?? 'broad',
               rings: [
-                { name: 'canary', maxConcurrent: 1, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }] },
-                { name: 'broad', maxConcurrent: 2, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }] },
+                { name: 'canary', maxConcurrent: 1, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }], reboot: REBOOT },
+                { name: 'broad', maxConcurrent: 2, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }], reboot: REBOOT },
               ],
+              extraApprovals: [KERNEL],
             });
             const args = ['rollout', '-f', repo, '--state', state, '--retry-interval', '1'];
             const killed = await runPatchward(args, { PATCHWARD_TEST_KILL_AT: label });
