@@ -2,7 +2,8 @@
  * A Prometheus health gate through `patchward rollout`: a real Prometheus (Debian package) scrapes
  * a test target whose `pw_gate_errors` is 1 (firing). The canary's health step blocks (the check
  * retries) while the query is above its threshold; once the target reports 0 and Prometheus has
- * scraped it, the gate passes and the rollout completes.
+ * scraped it, the gate passes and the rollout completes. Meanwhile a second `patchward rollout` on
+ * the same state directory is refused (the store's exclusive lock).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -86,6 +87,9 @@ describe('patchward rollout: a Prometheus gate', { timeout: 240_000 }, () => {
     assert.match(audit(), /"step":"verify","outcome":"succeeded"/, `${finished?.stdout ?? ''}${finished?.stderr ?? ''}`);
     await sleep(4000);
     assert.equal(finished, undefined, 'the rollout waits at the gate');
+    const second = await runPatchward(['rollout', '-f', repo, '--state', state, '--until', 'idle']);
+    assert.equal(second.code, 1, 'a second process never drives the same state');
+    assert.match(second.stderr, /StateLocked/);
     assert.doesNotMatch(audit(), /"step":"health"/);
     errors = 0;
     const run = await child;
