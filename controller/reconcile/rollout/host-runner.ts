@@ -299,7 +299,8 @@ async function runStep(step: HostStep, sequence: HostSequence, context: HostRunC
           'fail-host',
         );
       }
-      const applied = await pm.apply(toList(missing), apply);
+      // Removals only when the checked simulation had some (the approval's `removes` allowed them); apt otherwise runs with --no-remove.
+      const applied = await pm.apply(toList(missing), { ...apply, allowRemovals: checked.value.removals.length > 0 });
       if (!applied.ok) {
         throw new StepFailed(
           {
