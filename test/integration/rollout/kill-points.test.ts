@@ -40,14 +40,18 @@ const REBOOT = { policy: 'if-required', timeout: '60s' };
 async function hostUpgrades(fleet: SandboxFleet, host: string): Promise<string[][]> {
   if (fleet.host(host).flavour === 'rpm') {
     const log = await fleet.exec(host, ['cat', '/var/log/dnf.rpm.log']);
-    return [...log.stdout.matchAll(/ Upgrade: (pw-libdemo|pw-demo-utils)-([^-\s]+-[^.\s]+)\.noarch/g)].map((m) => [
+    return [...log.stdout.matchAll(/ Upgrade: (pw-libdemo|pw-demo-utils|pw-kernel)-([^-\s]+-[^.\s]+)\.noarch/g)].map((m) => [
       m[1] ?? '',
       '',
       m[2] ?? '',
     ]);
   }
   const log = await fleet.exec(host, ['cat', '/var/log/dpkg.log']);
-  return [...log.stdout.matchAll(/ upgrade (pw-libdemo|pw-demo-utils):\S+ (\S+) (\S+)/g)].map((m) => [m[1] ?? '', m[2] ?? '', m[3] ?? '']);
+  return [...log.stdout.matchAll(/ upgrade (pw-libdemo|pw-demo-utils|pw-kernel):\S+ (\S+) (\S+)/g)].map((m) => [
+    m[1] ?? '',
+    m[2] ?? '',
+    m[3] ?? '',
+  ]);
 }
 
 function maxOverlap(spans: readonly [number, number][]): number {
@@ -74,11 +78,13 @@ async function checkRun(fleet: SandboxFleet, state: string, label: string): Prom
   for (const host of Object.keys(RING_OF)) {
     assert.deepEqual(await installedOn(fleet, host, Object.keys(PATCHED)), PATCHED, `${label}: ${host} patched`);
     const upgrades = await hostUpgrades(fleet, host);
-    assert.equal(
-      upgrades.filter(([name]) => name === 'pw-libdemo').length,
-      1,
-      `${label}: ${host} got pw-libdemo exactly once: ${JSON.stringify(upgrades)}`,
-    );
+    for (const name of Object.keys(PATCHED)) {
+      assert.equal(
+        upgrades.filter(([upgraded]) => upgraded === name).length,
+        1,
+        `${label}: ${host} got ${name} exactly once: ${JSON.stringify(upgrades)}`,
+      );
+    }
     const mine = byHost.get(host) ?? [];
     const applies = mine.filter((record) => record.step === 'apply' && (record.outcome === 'succeeded' || record.outcome === 'recovered'));
     const effective = applies.filter((record) => record.outcome === 'recovered' || !/already installed/.test(record.message ?? ''));
