@@ -1,6 +1,13 @@
 import type { Command, CommandIo } from './command.js';
 import { EXIT } from './command.js';
 import { assessCommand } from './commands/assess.js';
+import { cordonCommand } from './commands/cordon.js';
+import { pauseCommand } from './commands/pause.js';
+import { reportCommand } from './commands/report.js';
+import { resumeCommand } from './commands/resume.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { rolloutCommand } from './commands/rollout.js';
+import { uncordonCommand } from './commands/uncordon.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { planCommand } from './commands/plan.js';
 import { proposeCommand } from './commands/propose.js';
@@ -18,6 +25,13 @@ export const COMMANDS: readonly Command[] = [
   windowsCommand,
   planCommand,
   proposeCommand,
+  rolloutCommand,
+  pauseCommand,
+  resumeCommand,
+  cordonCommand,
+  uncordonCommand,
+  rollbackCommand,
+  reportCommand,
 ];
 
 function helpText(): string {

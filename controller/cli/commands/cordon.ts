@@ -1,0 +1,2 @@
+/** `patchward cordon`: see rollout-control.ts. */
+export { cordonCommand } from './rollout-control.js';

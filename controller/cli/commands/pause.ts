@@ -1,0 +1,2 @@
+/** `patchward pause`: see rollout-control.ts. */
+export { pauseCommand } from './rollout-control.js';

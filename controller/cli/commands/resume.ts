@@ -1,0 +1,2 @@
+/** `patchward resume`: see rollout-control.ts. */
+export { resumeCommand } from './rollout-control.js';

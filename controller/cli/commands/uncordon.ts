@@ -1,0 +1,2 @@
+/** `patchward uncordon`: see rollout-control.ts. */
+export { uncordonCommand } from './rollout-control.js';
