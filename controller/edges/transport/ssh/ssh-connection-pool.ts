@@ -186,6 +186,9 @@ export class SshConnectionPool {
     // than emitted looks like any other. Our `error` listener also outlives the handshake (node-ssh
     // removes its own at `ready`), so a later error is logged instead of crashing the process.
     const client = ssh.connection;
+    // Commands are small request/response exchanges: with Nagle on, every exec channel waits out
+    // the peer's delayed ACK (~40 ms on loopback, measured 45-50 ms per `true` vs 4-6 ms without).
+    client?.setNoDelay(true);
     let ready = false;
     let failure: { raw: unknown } | undefined;
     let closed = false;
