@@ -1,8 +1,9 @@
+import { redactFields, scrubbingDestination } from './log-redaction.js';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
-/** Paths whose values never reach a log line (STYLE.md §6). */
+/** Paths whose values never reach a log line (STYLE.md §6); `log-redaction.ts` covers every other depth. */
 export const REDACTED_PATHS = [
   'token',
   'password',
@@ -29,8 +30,11 @@ export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
     level: settings.level,
     base: { app: 'patchward' },
+    // Secrets at any depth by field name, Secret objects' data, raw bytes (redact below covers fixed paths only).
+    formatters: { log: redactFields },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(options, (settings.destination ?? process.stderr) as pino.DestinationStream);
+  // Every finished line is scrubbed of private key blocks and URL credentials, whichever field carries them.
+  return pino(options, scrubbingDestination(settings.destination ?? process.stderr) as pino.DestinationStream);
 }

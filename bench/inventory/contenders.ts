@@ -12,6 +12,8 @@ export const DPKG_QUERY_FORMAT =
 
 export interface BenchHost {
   readonly name: string;
+  /** The sandbox host's own loopback address. */
+  readonly address: string;
   readonly port: number;
   readonly hostKeyPublic: string;
 }
@@ -24,7 +26,7 @@ export interface RunOutcome {
 export async function runPatchward(hosts: readonly BenchHost[], keyPath: string, concurrency: number): Promise<RunOutcome> {
   const targets: SshTarget[] = hosts.map((host) => ({
     name: host.name,
-    address: '127.0.0.1',
+    address: host.address,
     port: host.port,
     user: 'root',
     key: { file: keyPath },
@@ -40,6 +42,8 @@ export async function runPatchward(hosts: readonly BenchHost[], keyPath: string,
     logger: pino({ level: 'silent' }),
     concurrency,
     hostTimeoutMs: 120_000,
+    // Like for like with the contenders, which list installed packages only.
+    availableVersions: false,
   });
   return { seconds: (performance.now() - started) / 1000, okHosts: inventory.items.filter((item) => item.status === 'ok').length };
 }
@@ -88,14 +92,14 @@ export function writeInputs(
   keyPath: string,
 ): { knownHosts: string; ansibleInventory: string; ports: string } {
   const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, hosts.map((host) => `[127.0.0.1]:${host.port} ${host.hostKeyPublic}\n`).join(''));
+  writeFileSync(knownHosts, hosts.map((host) => `[${host.address}]:${host.port} ${host.hostKeyPublic}\n`).join(''));
   const ansibleInventory = join(dir, 'inventory.ini');
   const sshArgs = sshOptions(knownHosts).join(' ');
   writeFileSync(
     ansibleInventory,
     [
       '[sandbox]',
-      ...hosts.map((host) => `${host.name} ansible_host=127.0.0.1 ansible_port=${host.port}`),
+      ...hosts.map((host) => `${host.name} ansible_host=${host.address} ansible_port=${host.port}`),
       '',
       '[sandbox:vars]',
       'ansible_user=root',
@@ -106,7 +110,8 @@ export function writeInputs(
     ].join('\n'),
   );
   const ports = join(dir, 'ports');
-  writeFileSync(ports, hosts.map((host) => `${host.port}\n`).join(''));
+  // One `ssh://root@address:port` destination per line: xargs puts the whole line in place of {}.
+  writeFileSync(ports, hosts.map((host) => `ssh://root@${host.address}:${host.port}\n`).join(''));
   return { knownHosts, ansibleInventory, ports };
 }
 
@@ -141,16 +146,7 @@ export async function runPlainSsh(
   parallel: number,
   hostCount: number,
 ): Promise<RunOutcome> {
-  const ssh = [
-    'ssh',
-    '-i',
-    keyPath,
-    '-p',
-    '{}',
-    ...sshOptions(knownHosts),
-    'root@127.0.0.1',
-    `dpkg-query -W -f='${DPKG_QUERY_FORMAT}' && echo @@done`,
-  ];
+  const ssh = ['ssh', '-i', keyPath, ...sshOptions(knownHosts), '{}', `dpkg-query -W -f='${DPKG_QUERY_FORMAT}' && echo @@done`];
   const started = performance.now();
   const result = await run('xargs', ['-P', String(parallel), '-I{}', '-a', ports, ...ssh]);
   const seconds = (performance.now() - started) / 1000;

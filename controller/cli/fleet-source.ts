@@ -11,6 +11,8 @@ import { loadPolicyRepository } from '../edges/policy-repo/load.js';
 import { readCrdSchemas } from '../edges/policy-repo/read-crds.js';
 import { FileSecretReader } from '../edges/transport/secrets/file-secret-reader.js';
 import { createKubeSecretReader, type KubeSecretReader } from '../edges/transport/secrets/kube-secret-reader.js';
+import { openLocalStateStore } from '../edges/state/local/local-state-store.js';
+import { StateHostKeyTrust } from '../edges/transport/ssh/state-host-key-trust.js';
 import type { KeyRef, SecretReader } from '../ports/transport.js';
 import type { CommandIo } from './command.js';
 
@@ -64,21 +66,36 @@ export interface LiveCollection {
   readonly namespace: string;
   readonly pendingUpgrades?: boolean;
   readonly refresh?: boolean;
+  /** The state directory (`--state`), where keys trusted on first use are recorded and pinned from then on. */
+  readonly stateDirectory: string;
 }
 
-/** Collects the inventory of these hosts over SSH and tells the user about keys trusted on first use. */
+/**
+ * Collects the inventory of these hosts over SSH and tells the user about keys trusted on first use.
+ * The state directory is opened (and locked) only if a host relies on trust-on-first-use.
+ */
 export async function collectLive(hosts: readonly ResolvedHost[], settings: LiveCollection, io: CommandIo): Promise<FleetInventory> {
-  const result = await collectFleetInventory(hosts, {
-    secrets: secretReaderFor(io, settings.namespace),
-    logger: io.logger,
-    concurrency: Math.floor(settings.concurrency),
-    hostTimeoutMs: settings.timeoutSeconds * 1000,
-    pendingUpgrades: settings.pendingUpgrades ?? false,
-    refresh: settings.refresh ?? false,
-  });
+  const trust = new StateHostKeyTrust(settings.stateDirectory, () =>
+    openLocalStateStore({ directory: settings.stateDirectory, now: new Date() }),
+  );
+  let result: FleetInventory;
+  try {
+    result = await collectFleetInventory(hosts, {
+      secrets: secretReaderFor(io, settings.namespace),
+      hostKeyTrust: trust,
+      logger: io.logger,
+      concurrency: Math.floor(settings.concurrency),
+      hostTimeoutMs: settings.timeoutSeconds * 1000,
+      pendingUpgrades: settings.pendingUpgrades ?? false,
+      refresh: settings.refresh ?? false,
+    });
+  } finally {
+    await (await trust.opened().catch(() => undefined))?.close();
+  }
   for (const trusted of result.trustedOnFirstUse) {
     io.stderr.write(
-      `patchward: ${trusted.host}: host key trusted on first use (${trusted.fingerprint}); pin it:\n  hostKeys: ["${trusted.key}"]\n`,
+      `patchward: ${trusted.host}: host key trusted on first use (${trusted.fingerprint}), recorded in ${settings.stateDirectory} ` +
+        `and pinned from now on; pin it in the Fleet:\n  hostKeys: ["${trusted.key}"]\n`,
     );
   }
   return result;

@@ -9,6 +9,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { rolloutCommand } from './commands/rollout.js';
 import { uncordonCommand } from './commands/uncordon.js';
 import { inventoryCommand } from './commands/inventory.js';
+import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
 import { windowsCommand } from './commands/windows.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   assessCommand,
   inventoryCommand,
   windowsCommand,
+  planCommand,
   rolloutCommand,
   pauseCommand,
   resumeCommand,

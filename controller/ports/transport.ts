@@ -4,8 +4,10 @@
  *
  * Commands are argument vectors, never shell lines: the SSH edge quotes them with one function
  * (`edges/transport/quote.ts`), the local edge runs them without a shell. A non-zero exit code is a
- * result, not an error; errors are what stops a command from running or finishing, thrown as
- * `ExternalError('ssh' | 'host', code)` with one of `TRANSPORT_ERROR_CODES`.
+ * result, not an error; errors are what stops a command from running or finishing, thrown with one
+ * of `TRANSPORT_ERROR_CODES`: as `StalledError` where a person must act (refused host key, refused
+ * authentication, sudo asking for a password, an unusable key or missing Secret), otherwise as
+ * `ExternalError('ssh' | 'host' | 'kube' | 'filesystem', code)`.
  */
 
 export interface RunOptions {
@@ -36,23 +38,29 @@ export interface Transport {
 
 /** Error codes a transport throws; an edge maps raw failures onto these before returning. */
 export const TRANSPORT_ERROR_CODES = {
+  // Kinds: the codes marked Stalled are thrown as `StalledError` (a person must act; retrying cannot
+  // help), the others as `ExternalError('ssh' | 'host' | 'kube' | 'filesystem')` (retried with backoff).
   /** No route, DNS failure, or the jump host cannot reach the target. */
   hostUnreachable: 'HostUnreachable',
   /** TCP connection refused (nothing listens: sshd down). */
   connectionRefused: 'ConnectionRefused',
   /** TCP or SSH handshake did not finish within the connect timeout. */
   connectTimeout: 'ConnectTimeout',
-  /** The host presented a key that is not among the pinned ones. */
+  /** Stalled: the host presented a key that is not the pinned one (nor the one trusted on first use). */
   hostKeyMismatch: 'HostKeyMismatch',
-  /** No key is pinned for the host and trust-on-first-use is off. */
+  /** Stalled: no key is pinned for the host and trust-on-first-use is off (or has nowhere to record the key). */
   hostKeyNotPinned: 'HostKeyNotPinned',
-  /** The server rejected our key (or the user). */
+  /** Stalled: the server rejected our key (or the user). */
   authFailed: 'AuthFailed',
-  /** The private key could not be read (file, Secret) or parsed. */
+  /** Stalled: the private key could not be read (file, key missing in its Secret) or parsed. */
   keyUnavailable: 'KeyUnavailable',
+  /** Stalled: the Secret a key reference names does not exist (or may not be read). */
+  secretNotFound: 'SecretNotFound',
+  /** External (kube): the API server holding the Secret cannot be reached or failed; retried. */
+  secretStoreUnavailable: 'SecretStoreUnavailable',
   /** The command ran longer than `timeoutMs` and was killed. */
   commandTimeout: 'CommandTimeout',
-  /** `sudo -n` needs a password (or a tty); configure NOPASSWD for the commands. */
+  /** Stalled: `sudo -n` needs a password (or a tty); configure NOPASSWD for the commands. */
   sudoRequiresPassword: 'SudoRequiresPassword',
   /** The connection dropped and one reconnect did not help. */
   connectionLost: 'ConnectionLost',
@@ -101,4 +109,22 @@ export interface TrustedOnFirstUse {
   /** `type base64`, ready to paste into `ssh.hostKeys`. */
   readonly key: string;
   readonly fingerprint: string;
+  /** `address:port` where the key was first seen. */
+  readonly address?: string;
+  /** ISO time the key was recorded. */
+  readonly recordedAt?: string;
+}
+
+/**
+ * The durable record of host keys trusted on first use (implemented on the `StateStore`:
+ * `edges/transport/ssh/state-host-key-trust.ts`). Once a key is recorded for a host, that key is
+ * pinned: every later connection, in this process or a later one, must present it.
+ */
+export interface HostKeyTrust {
+  /** Where the records live (a state directory), for messages. */
+  readonly location: string;
+  /** The key recorded for `host` on first use, if any. */
+  recorded(host: string): Promise<TrustedOnFirstUse | undefined>;
+  /** Records the first key seen for a host; returns the key recorded afterwards (an earlier record wins). */
+  record(trusted: TrustedOnFirstUse): Promise<TrustedOnFirstUse>;
 }

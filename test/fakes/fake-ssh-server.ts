@@ -46,6 +46,10 @@ export class FakeSshServer {
   readonly #connections = new Set<Connection>();
   #port = 0;
   connectionsAccepted = 0;
+  /** Commands running right now, as the server sees them: from the exec request until its exit status is sent. */
+  activeCommands = 0;
+  /** The highest `activeCommands` seen since the last `resetPeak()`. */
+  peakCommands = 0;
 
   constructor(options: FakeSshServerOptions) {
     this.hostKey = options.hostKeyPrivate === undefined ? generateKeyPair() : keyPairOf(options.hostKeyPrivate);
@@ -74,7 +78,16 @@ export class FakeSshServer {
           session.on('exec', (acceptExec, _reject, info) => {
             const channel = acceptExec();
             this.commands.push(info.command);
-            answer(channel, options.exec(info.command, user), (name) => this.signals.push(name));
+            this.activeCommands++;
+            this.peakCommands = Math.max(this.peakCommands, this.activeCommands);
+            let finished = false;
+            const finish = (): void => {
+              if (finished) return;
+              finished = true;
+              this.activeCommands--;
+            };
+            channel.once('close', finish);
+            answer(channel, options.exec(info.command, user), (name) => this.signals.push(name), finish);
           });
           session.on('signal', (acceptSignal, _reject, info) => {
             this.signals.push(info.name);
@@ -112,6 +125,10 @@ export class FakeSshServer {
     });
   }
 
+  resetPeak(): void {
+    this.peakCommands = this.activeCommands;
+  }
+
   /** Cuts every client connection (to test reconnects). */
   dropConnections(): void {
     for (const connection of this.#connections) connection.end();
@@ -129,7 +146,7 @@ function keyPairOf(privateKey: string): KeyPair {
   return { privateKey, publicKey: `${parsed.type} ${parsed.getPublicSSH().toString('base64')}` };
 }
 
-function answer(channel: ServerChannel, reply: ExecReply, onSignal: (name: string) => void): void {
+function answer(channel: ServerChannel, reply: ExecReply, onSignal: (name: string) => void, finish: () => void): void {
   if (reply.hang === true) {
     // ssh2's server drops `signal` requests after exec, so the client's kill shows as the channel closing.
     channel.on('close', () => onSignal('closed'));
@@ -137,13 +154,14 @@ function answer(channel: ServerChannel, reply: ExecReply, onSignal: (name: strin
     return;
   }
   if (reply.delayMs !== undefined) {
-    const timer = setTimeout(() => answer(channel, { ...reply, delayMs: undefined }, onSignal), reply.delayMs);
+    const timer = setTimeout(() => answer(channel, { ...reply, delayMs: undefined }, onSignal, finish), reply.delayMs);
     channel.on('close', () => clearTimeout(timer));
     channel.resume();
     return;
   }
   if (reply.stdout !== undefined) channel.write(reply.stdout);
   if (reply.stderr !== undefined) channel.stderr.write(reply.stderr);
+  finish();
   channel.exit(reply.code ?? 0);
   channel.end();
 }

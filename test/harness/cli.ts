@@ -93,7 +93,7 @@ function printHosts(fleet: SandboxFleet): void {
     const boot = running ? fleet.bootId(host.name) : '-';
     const pss = running ? `${pssKb(pids)} kB` : '-';
     process.stdout.write(
-      `${host.name.padEnd(14)} ${host.flavour.padEnd(4)} 127.0.0.1:${String(host.port).padEnd(6)} ${(running ? 'running' : 'stopped').padEnd(8)} procs=${String(pids.length).padEnd(3)} pss=${pss.padEnd(9)} boot=${boot} ${host.hostKeyFingerprint}\n`,
+      `${host.name.padEnd(14)} ${host.flavour.padEnd(4)} ${`${host.address}:${host.port}`.padEnd(22)} ${(running ? 'running' : 'stopped').padEnd(8)} procs=${String(pids.length).padEnd(3)} pss=${pss.padEnd(9)} boot=${boot} ${host.hostKeyFingerprint}\n`,
     );
   }
 }

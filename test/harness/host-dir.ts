@@ -8,6 +8,8 @@ import { runChecked } from './os-process.js';
  *   upper/ work/   the host's overlay upper and work dirs (its own dpkg/rpm database, files, keys)
  *   merged/        mount point of the host's root, visible only inside the host's mount namespace
  *   boot_id        bind-mounted over /proc/sys/kernel/random/boot_id; new content at each start
+ *   control/       bind-mounted at /run/patchward-sandbox: the host asks for a reboot by creating
+ *                  control/reboot-requested (the `systemctl` stand-in below), host-init.sh restarts it
  *   init.pid, launcher.pid   "<pid> <start-time>" written by host-init.sh
  *   host.log       output of host-init.sh and sshd -e
  * Files a host must have from its first start are written straight into upper/ before the overlay
@@ -32,6 +34,7 @@ export async function prepareHostDir(hostDir: string, name: string, clientPublic
   // Real hosts have one, distinct; the base image has none.
   writeFileSync(join(upper, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
   writeFileSync(join(upper, 'etc/hosts'), `127.0.0.1\tlocalhost\n127.0.1.1\t${name}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
+  writeRebootStandIn(upper);
   for (const user of ['root', 'patchward']) {
     const path = join(upper, 'etc/ssh/authorized_keys.d', user);
     writeFileSync(path, `${clientPublicKey.trim()}\n`);
@@ -77,4 +80,37 @@ export async function generateClientKey(runDir: string): Promise<{ keyPath: stri
   const keyPath = join(runDir, 'client_ed25519');
   await runChecked('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'patchward-sandbox-client', '-f', keyPath]);
   return { keyPath, publicKey: readFileSync(`${keyPath}.pub`, 'utf8').trim() };
+}
+
+/**
+ * The hosts have no systemd: `systemctl reboot` (and `reboot`) are this stand-in in /usr/local/sbin
+ * (first on root's and sudo's PATH). It asks the harness for a reboot through the control dir and,
+ * like the real command, returns at once; a moment later it ends the host's PID 1 (sshd handles
+ * SIGTERM), which ends every process and mount of the host, and host-init.sh starts it again with a
+ * new boot id, a fresh /run and the same disk. Any other systemctl verb fails, saying why.
+ */
+const SYSTEMCTL_STAND_IN = `#!/bin/sh
+# patchward sandbox: stand-in for systemctl/reboot (no systemd in a sandbox host), see test/harness/host-dir.ts
+verb=$1
+[ "$(basename "$0")" = reboot ] && verb=reboot
+if [ "$verb" != reboot ]; then
+  echo "patchward sandbox: only 'systemctl reboot' is supported here (no systemd)" >&2
+  exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "Failed to reboot: Access denied (run as root)" >&2
+  exit 1
+fi
+: > /run/patchward-sandbox/reboot-requested || exit 1
+( sleep 1; kill -TERM 1 ) </dev/null >/dev/null 2>&1 &
+exit 0
+`;
+
+function writeRebootStandIn(upper: string): void {
+  const dir = join(upper, 'usr/local/sbin');
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  for (const name of ['systemctl', 'reboot']) {
+    writeFileSync(join(dir, name), SYSTEMCTL_STAND_IN);
+    chmodSync(join(dir, name), 0o755);
+  }
 }

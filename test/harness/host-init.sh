@@ -2,24 +2,28 @@
 # Start one sandbox host: its own mount, PID and UTS namespaces, its own root filesystem view, sshd.
 # sandbox.ts runs it as a detached process (a new session) and records the PIDs it writes.
 #
-#   bash host-init.sh launch <host-dir> <lowerdirs> <repo-dir> <hostname> <port>
+#   bash host-init.sh launch <host-dir> <lowerdirs> <repo-dir> <hostname> <port> <address>
 #
 # launch (in the caller's namespaces): closes every inherited fd above 2 (a lock fd leaked into a
 #   long-lived host would never be released), records "<pid> <start-time>" in <host-dir>/launcher.pid,
-#   then becomes `unshare --mount --pid --uts --fork --kill-child --propagation private`, whose
-#   child runs this script again as:
+#   then loops (as `bash -c`, so no script fd stays open): run
+#   `unshare --mount --pid --uts --fork --kill-child --propagation private`, whose child runs this
+#   script again as init; when init ends and the host asked for a reboot (it created
+#   <host-dir>/control/reboot-requested, see the `systemctl` stand-in written by host-dir.ts), write a
+#   new boot id and start the host again; otherwise end.
 # init (PID 1 of the new PID namespace): records its outer "<pid> <start-time>" in <host-dir>/init.pid,
 #   mounts overlay(lower=<lowerdirs>, upper/work in <host-dir>) on <host-dir>/merged, a fresh /proc,
 #   a small tmpfs /dev (basic nodes + a new devpts), tmpfs /run and /dev/shm, the repository
-#   read-only at /srv/patchward-repo and <host-dir>/boot_id over /proc/sys/kernel/random/boot_id,
-#   sets the hostname, then execs sshd (still PID 1) in a chroot, listening on 127.0.0.1:<port> only.
+#   read-only at /srv/patchward-repo, <host-dir>/boot_id over /proc/sys/kernel/random/boot_id and
+#   <host-dir>/control at /run/patchward-sandbox, sets the hostname, then execs sshd (still PID 1) in
+#   a chroot, listening on <address>:<port> only (each host has its own loopback address).
 # Every mount is private to the host's mount namespace: it vanishes when the host's processes end,
 # so a killed host (or a killed harness) leaves nothing mounted on the machine.
 set -euo pipefail
 
 mode=$1
 shift
-h=$1 lower=$2 repo=$3 name=$4 port=$5
+h=$1 lower=$2 repo=$3 name=$4 port=$5 address=$6
 
 record_self() { # record_self <file>: "<pid> <start-time>" of this shell, as the caller's /proc sees it
   local -a st
@@ -36,11 +40,21 @@ case $mode in
       if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
     done
     record_self "$h/launcher.pid"
-    exec unshare --mount --pid --uts --fork --kill-child --propagation private -- \
-      /bin/bash "${BASH_SOURCE[0]}" init "$h" "$lower" "$repo" "$name" "$port"
+    mkdir -p "$h/control"
+    # shellcheck disable=SC2016 # the loop's variables expand in the inner bash, from its arguments
+    exec /bin/bash -c '
+      script=$1; shift
+      while :; do
+        rm -f "$1/control/reboot-requested"
+        unshare --mount --pid --uts --fork --kill-child --propagation private -- /bin/bash "$script" init "$@"
+        status=$?
+        [ -e "$1/control/reboot-requested" ] || exit "$status"
+        cat /proc/sys/kernel/random/uuid >"$1/boot_id.tmp" && mv -f "$1/boot_id.tmp" "$1/boot_id"
+        echo "[host-init] reboot asked from inside the host: starting again, boot id $(cat "$1/boot_id")"
+      done' launcher "${BASH_SOURCE[0]}" "$h" "$lower" "$repo" "$name" "$port" "$address"
     ;;
   init) ;;
-  *) echo "usage: host-init.sh launch <host-dir> <lowerdirs> <repo-dir> <hostname> <port>" >&2; exit 2 ;;
+  *) echo "usage: host-init.sh launch <host-dir> <lowerdirs> <repo-dir> <hostname> <port> <address>" >&2; exit 2 ;;
 esac
 
 # /proc is still the machine's here, so /proc/self/stat gives this process's outer PID.
@@ -72,7 +86,8 @@ ln -s pts/ptmx "$m/dev/ptmx"
 mount -t tmpfs -o size=16m,mode=1777,nosuid,nodev tmpfs "$m/dev/shm"
 
 mount -t tmpfs -o size=32m,mode=0755,nosuid,nodev tmpfs "$m/run"
-mkdir -m 0755 "$m/run/sshd" "$m/run/lock"
+mkdir -m 0755 "$m/run/sshd" "$m/run/lock" "$m/run/patchward-sandbox"
+mount --bind "$h/control" "$m/run/patchward-sandbox"
 
 mount --bind "$repo" "$m/srv/patchward-repo"
 mount -o remount,bind,ro "$m/srv/patchward-repo"
@@ -80,4 +95,4 @@ mount --bind "$h/boot_id" "$m/proc/sys/kernel/random/boot_id"
 mount -o remount,bind,ro "$m/proc/sys/kernel/random/boot_id"
 
 hostname "$name"
-exec chroot "$m" /usr/sbin/sshd -D -e -o "ListenAddress=127.0.0.1:$port"
+exec chroot "$m" /usr/sbin/sshd -D -e -o "ListenAddress=$address:$port"

@@ -11,6 +11,8 @@ import { isAlive, readProcessRecord, runCommand, signalRecorded, waitGone, type 
 export interface HostSpec {
   readonly name: string;
   readonly flavour: SandboxFlavour;
+  /** The host's own loopback address (127.x.y.z): sshd and the host's test services bind there. */
+  readonly address: string;
   readonly port: number;
   readonly hostDir: string;
 }
@@ -30,10 +32,10 @@ export function isHostRunning(hostDir: string): boolean {
   return init !== undefined && isAlive(init);
 }
 
-/** True once something on 127.0.0.1:<port> greets with an SSH banner. */
-function hasSshBanner(port: number): Promise<boolean> {
+/** True once something on <address>:<port> greets with an SSH banner. */
+function hasSshBanner(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host: address, port });
     let settled = false;
     const finish = (ok: boolean): void => {
       if (settled) return;
@@ -78,6 +80,7 @@ export async function launchHost(layers: SandboxLayers, spec: HostSpec, timeoutM
         layers.repo,
         spec.name,
         String(spec.port),
+        spec.address,
       ],
       { detached: true, stdio: ['ignore', log, log], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } },
     );
@@ -101,12 +104,12 @@ export async function launchHost(layers: SandboxLayers, spec: HostSpec, timeoutM
       });
     }
     const init = initRecord(hostDir);
-    if (init !== undefined && isAlive(init) && (await hasSshBanner(spec.port)) && isAlive(init)) return { bootId };
+    if (init !== undefined && isAlive(init) && (await hasSshBanner(spec.address, spec.port)) && isAlive(init)) return { bootId };
     if (Date.now() > deadline) {
       await stopHostProcesses(hostDir);
       throw new SandboxError(
         'NotReady',
-        `host ${spec.name} did not accept SSH on 127.0.0.1:${spec.port} within ${timeoutMs} ms:\n${logTail(hostDir)}`,
+        `host ${spec.name} did not accept SSH on ${spec.address}:${spec.port} within ${timeoutMs} ms:\n${logTail(hostDir)}`,
         {
           host: spec.name,
           hostDir,
@@ -116,6 +119,17 @@ export async function launchHost(layers: SandboxLayers, spec: HostSpec, timeoutM
     }
     await sleep(25);
   }
+}
+
+/**
+ * Loopback addresses for `count` hosts, one each: `127.A.B.n` with A and B random per fleet (so that
+ * fleets started at the same time by other test files do not share addresses) and n = 1…254,
+ * moving on to the next B after 254 hosts. The whole of 127.0.0.0/8 answers on Linux's `lo`.
+ */
+export function loopbackAddresses(count: number, random: () => number = Math.random): string[] {
+  const a = 2 + Math.floor(random() * 253);
+  const b = Math.floor(random() * 256);
+  return Array.from({ length: count }, (_, index) => `127.${a}.${(b + Math.floor(index / 254)) % 256}.${(index % 254) + 1}`);
 }
 
 /** True when a start failed because the port was taken (another process bound it first). */
@@ -128,7 +142,8 @@ export function isPortClash(error: unknown, hostDir: string): boolean {
  * process of its PID namespace, and with them its mount namespace and every mount in it.
  */
 export async function stopHostProcesses(hostDir: string): Promise<void> {
-  const records = [initRecord(hostDir), launcherRecord(hostDir)].filter((r): r is ProcessRecord => r !== undefined);
+  // The launcher first: it would start the host again if it saw a reboot request in between.
+  const records = [launcherRecord(hostDir), initRecord(hostDir)].filter((r): r is ProcessRecord => r !== undefined);
   for (const record of records) signalRecorded(record, 'SIGKILL');
   if (!(await waitGone(records, 10_000))) {
     throw new SandboxError('CommandFailed', `host processes in ${hostDir} did not end after SIGKILL`, { hostDir, records });
@@ -177,14 +192,14 @@ export async function removeRunDir(runDir: string): Promise<void> {
   if (result.code !== 0) throw new SandboxError('CommandFailed', `rm -rf ${runDir}: ${result.stderr.trim()}`, { runDir });
 }
 
-/** Asks the kernel for `count` distinct free loopback ports (bound at once, then released). */
-export async function freeLoopbackPorts(count: number): Promise<number[]> {
+/** Asks the kernel for a free port on each loopback address (bound at once, then released). */
+export async function freeLoopbackPorts(addresses: readonly string[]): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => {
+    addresses.map((address) => {
       const server = createServer();
       return new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
+        server.listen(0, address, () => resolve(server));
       });
     }),
   );

@@ -1,11 +1,11 @@
 /**
  * Sandbox test hosts: real Debian root filesystems on this machine, each in its own mount, PID and
  * UTS namespaces with its own overlay upper dir (own dpkg/rpm database), its own SSH host key and
- * its own sshd on 127.0.0.1:<port>. See the "Sandbox hosts" section of test/README.md.
+ * its own sshd on its own loopback address (127.A.B.n, one per host) and port. See the "Sandbox hosts" section of test/README.md.
  *
  *   await ensureSandboxImage();
  *   const fleet = await startHosts({ count: 3, flavour: 'apt' });
- *   try { ... ssh root@127.0.0.1 -p fleet.hosts[0].port -i fleet.clientKeyPath ... }
+ *   try { ... ssh root@<fleet.hosts[0].address> -p fleet.hosts[0].port -i fleet.clientKeyPath ... }
  *   finally { await fleet.stop(); }
  *
  * Needs root. Hosts are detached processes recorded (PID + start time) in <runDir>/hosts/<name>;
@@ -27,6 +27,7 @@ import {
   isHostRunning,
   isPortClash,
   launchHost,
+  loopbackAddresses,
   removeRunDir,
   stopAllRecorded,
   stopHostProcesses,
@@ -47,7 +48,8 @@ export { cleanRunDir, reapAbandonedFleets } from './run-dirs.js';
 
 export interface SandboxHost {
   readonly name: string;
-  readonly address: '127.0.0.1';
+  /** The host's own loopback address (127.A.B.n): sshd listens there, and so may its test services. */
+  readonly address: string;
   readonly port: number;
   readonly flavour: SandboxFlavour;
   /** The OS release key the inventory should report: `debian-12` (apt) or `rocky-9` (rpm stand-in). */
@@ -80,6 +82,8 @@ export interface StartHostsOptions {
 interface StoredHost {
   readonly name: string;
   readonly flavour: SandboxFlavour;
+  /** Absent in state files written before hosts had their own address: 127.0.0.1. */
+  readonly address?: string;
   readonly port: number;
   hostKeyPublic: string;
   hostKeyFingerprint: string;
@@ -145,7 +149,8 @@ export async function startHosts(options: StartHostsOptions): Promise<SandboxFle
   );
   if (new Set(names.map((n) => n.name)).size !== names.length)
     throw new SandboxError('BadArgument', 'host names collide: give the groups distinct namePrefix', { names });
-  const ports = await freeLoopbackPorts(names.length);
+  const addresses = loopbackAddresses(names.length);
+  const ports = await freeLoopbackPorts(addresses);
   const state: StoredFleet = { version: 1, clientKeyPath: client.keyPath, clientPublicKey: client.publicKey, hosts: [] };
   const fleet = new SandboxFleet(runDir, layers, state);
   if (options.stopOnExit !== false) killOnExit(fleet);
@@ -153,11 +158,12 @@ export async function startHosts(options: StartHostsOptions): Promise<SandboxFle
   await forEachLimited(names, 16, async ({ name, flavour }, index) => {
     const hostDir = join(runDir, 'hosts', name);
     const key = await prepareHostDir(hostDir, name, client.publicKey);
+    const address = addresses[index] ?? '127.0.0.1';
     let port = ports[index] ?? 0;
     for (let attempt = 1; ; attempt++) {
-      const host: StoredHost = { name, flavour, port, hostKeyPublic: key.publicKey, hostKeyFingerprint: key.fingerprint };
+      const host: StoredHost = { name, flavour, address, port, hostKeyPublic: key.publicKey, hostKeyFingerprint: key.fingerprint };
       try {
-        await launchHost(layers, { name, flavour, port, hostDir });
+        await launchHost(layers, { name, flavour, address, port, hostDir });
         state.hosts.push(host);
         fleet.saveState();
         return;
@@ -166,7 +172,7 @@ export async function startHosts(options: StartHostsOptions): Promise<SandboxFle
           await fleet.stop().catch(() => undefined);
           throw error;
         }
-        port = (await freeLoopbackPorts(1))[0] ?? 0;
+        port = (await freeLoopbackPorts([address]))[0] ?? 0;
       }
     }
   });
@@ -207,7 +213,7 @@ export class SandboxFleet {
     return this.state.clientPublicKey;
   }
 
-  /** OpenSSH known_hosts with every host's current key (`[127.0.0.1]:<port> ssh-ed25519 ...`). */
+  /** OpenSSH known_hosts with every host's current key (`[<address>]:<port> ssh-ed25519 ...`). */
   get knownHostsPath(): string {
     return join(this.runDir, 'known_hosts');
   }
@@ -242,7 +248,7 @@ export class SandboxFleet {
       'ConnectTimeout=10',
       '-o',
       'LogLevel=ERROR',
-      `${user}@127.0.0.1`,
+      `${user}@${addressOf(host)}`,
     ];
   }
 
@@ -339,7 +345,7 @@ export class SandboxFleet {
   saveState(): void {
     writeFileSync(join(this.runDir, `${STATE_FILE}.tmp`), `${JSON.stringify(this.state, null, 2)}\n`);
     renameSync(join(this.runDir, `${STATE_FILE}.tmp`), join(this.runDir, STATE_FILE));
-    const lines = this.state.hosts.map((h) => `[127.0.0.1]:${h.port} ${h.hostKeyPublic}\n`).join('');
+    const lines = this.state.hosts.map((h) => `[${addressOf(h)}]:${h.port} ${h.hostKeyPublic}\n`).join('');
     writeFileSync(this.knownHostsPath, lines);
   }
 
@@ -354,20 +360,24 @@ export class SandboxFleet {
   }
 
   private spec(host: StoredHost): HostSpec {
-    return { name: host.name, flavour: host.flavour, port: host.port, hostDir: this.hostDir(host.name) };
+    return { name: host.name, flavour: host.flavour, address: addressOf(host), port: host.port, hostDir: this.hostDir(host.name) };
   }
 }
 
 function toHost(h: StoredHost): SandboxHost {
   return Object.freeze({
     name: h.name,
-    address: '127.0.0.1' as const,
+    address: addressOf(h),
     port: h.port,
     flavour: h.flavour,
     os: h.flavour === 'apt' ? ('debian-12' as const) : ('rocky-9' as const),
     hostKeyPublic: h.hostKeyPublic,
     hostKeyFingerprint: h.hostKeyFingerprint,
   });
+}
+
+function addressOf(host: StoredHost): string {
+  return host.address ?? '127.0.0.1';
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {

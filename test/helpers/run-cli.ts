@@ -1,14 +1,16 @@
 import { PassThrough, Readable } from 'node:stream';
-import { pino } from 'pino';
 import type { CommandIo } from '../../controller/cli/command.js';
 import { runCli } from '../../controller/cli/index.js';
+import { createLogger } from '../../controller/log.js';
 
 export interface CliRun {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
-  /** Parsed pino lines the command logged. */
+  /** Parsed pino lines the command logged (the real logger configuration, level debug). */
   readonly logs: readonly Record<string, unknown>[];
+  /** The log output as written. */
+  readonly logText: string;
 }
 
 function collect(stream: PassThrough): () => string {
@@ -34,12 +36,14 @@ export async function runCliCaptured(
     stdin: Readable.from([options.stdin ?? '']),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
-    logger: pino({ level: 'debug' }, logStream),
+    // The real logger configuration (redaction included), at debug so that every line is captured.
+    logger: createLogger({ level: 'debug', destination: logStream }),
   };
   const code = await runCli(argv, io);
-  const logs = readLog()
+  const logText = readLog();
+  const logs = logText
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { code, stdout: readOut(), stderr: readErr(), logs };
+  return { code, stdout: readOut(), stderr: readErr(), logs, logText };
 }

@@ -5,12 +5,14 @@
  * SEVERITY is `known-exploited`); exit 2 for bad arguments or unreadable input.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 import { collectLive, PolicySourceProblem, fleetHostsOf, loadValidPolicyFile, loadValidPolicySet } from '../fleet-source.js';
 import { positiveNumber } from '../options.js';
+import { resolveStateDirectory } from '../../config/state-dir.js';
 import { ADVISORY_STREAMS, type AdvisoryStream } from '../../core/advisory/ecosystem.js';
 import { SEVERITY_RANK, isSeverity } from '../../core/advisory/severity.js';
 import { assess, type FleetAssessment } from '../../core/assess/index.js';
@@ -37,6 +39,8 @@ const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR)
                          repository has exactly one and --baseline is not given
   --concurrency N        with -f: hosts inventoried at once (default 50)
   --timeout S            with -f: per-host deadline in seconds (default 60)
+  --state DIR            with -f: state directory where host keys trusted on first use are recorded and
+                         pinned (default $XDG_STATE_HOME/patchward, else ~/.local/state/patchward)
   --advisories DIR|ZIP|URL  OSV records: a directory of *.json, a .zip archive, or an http(s) URL of a zip
                          archive cached under --cache-dir (repeatable)
   --kev FILE             known-exploited catalogue in the CISA KEV JSON format
@@ -99,7 +103,7 @@ function positiveOption(raw: string | undefined, fallback: number, flag: string)
 /** `-f DIR`: the repository's hosts inventoried now over SSH, and its baseline when there is one. */
 async function liveFleet(
   dir: string,
-  values: { concurrency?: string; timeout?: string },
+  values: { concurrency?: string; timeout?: string; state?: string },
   io: CommandIo,
 ): Promise<{ hosts: HostInventory[]; baseline?: BaselineApprovals }> {
   const policySet = await loadValidPolicySet(dir);
@@ -107,6 +111,7 @@ async function liveFleet(
     concurrency: positiveOption(values.concurrency, 50, '--concurrency'),
     timeoutSeconds: positiveOption(values.timeout, 60, '--timeout'),
     namespace: 'default',
+    stateDirectory: resolveStateDirectory(values.state, io.env, io.cwd, homedir()),
   };
   const { inventory } = await collectLive(fleetHostsOf(policySet, dir), settings, io);
   for (const host of inventory.items)
@@ -154,6 +159,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
       policy: { type: 'string', short: 'f' },
       concurrency: { type: 'string', default: '50' },
       timeout: { type: 'string', default: '60' },
+      state: { type: 'string' },
       advisories: { type: 'string', multiple: true },
       kev: { type: 'string' },
       baseline: { type: 'string' },

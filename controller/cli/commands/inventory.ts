@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ResolvedHost } from '../../core/model/index.js';
@@ -6,6 +7,7 @@ import type { Command } from '../command.js';
 import { collectLive, fleetHostsOf, loadFleetFile, loadValidPolicySet } from '../fleet-source.js';
 import { positiveNumber } from '../options.js';
 import { EXIT } from '../command.js';
+import { resolveStateDirectory } from '../../config/state-dir.js';
 
 const USAGE = `usage: patchward inventory (-f POLICY_DIR | --fleet FILE) [options]
 
@@ -21,6 +23,8 @@ options:
   --pending           also list pending upgrades from the hosts' package metadata
   --refresh           refresh apt/dnf metadata first (slow; root or sudo)
   --namespace NS      namespace of Secrets in ssh.keyRef.secretRef (default: default)
+  --state DIR         state directory: host keys trusted on first use are recorded there and pinned
+                      from then on (default $XDG_STATE_HOME/patchward, else ~/.local/state/patchward)
 
 exit: 0 every host inventoried, 1 some host unreachable/refused/timed out/failed, 2 usage error.
 `;
@@ -43,6 +47,7 @@ export const inventoryCommand: Command = {
           pending: { type: 'boolean', default: false },
           refresh: { type: 'boolean', default: false },
           namespace: { type: 'string', default: 'default' },
+          state: { type: 'string' },
           help: { type: 'boolean', short: 'h', default: false },
         },
         strict: true,
@@ -82,7 +87,14 @@ export const inventoryCommand: Command = {
     }
     const { inventory } = await collectLive(
       hosts,
-      { concurrency, timeoutSeconds: timeout, namespace: values.namespace, pendingUpgrades: values.pending, refresh: values.refresh },
+      {
+        concurrency,
+        timeoutSeconds: timeout,
+        namespace: values.namespace,
+        pendingUpgrades: values.pending,
+        refresh: values.refresh,
+        stateDirectory: resolveStateDirectory(values.state, io.env, io.cwd, homedir()),
+      },
       io,
     );
     io.stdout.write(values.output === 'json' ? `${JSON.stringify(inventory, null, 2)}\n` : formatInventoryTable(inventory));

@@ -38,6 +38,9 @@ export interface PlanInput {
 /** One maintenance-window piece (an occurrence minus blackouts): no host may start at or after `lastStart`. */
 export interface WindowPiece {
   readonly window: string;
+  /** The schedule's name (or `schedules[N]`) and the zone it is read in. */
+  readonly schedule: string;
+  readonly timeZone: string;
   readonly start: string;
   readonly end: string;
   readonly lastStart: string;
@@ -196,7 +199,11 @@ export interface RolloutPlan {
   readonly summary: string;
   /** Hosts to start now, in order: resumes first, then new starts; never beyond a ring's maxConcurrent. */
   readonly start: readonly HostStart[];
-  /** The next instant something can happen without a host finishing: now when `start` is non-empty. */
+  /**
+   * The next instant something can happen without a host finishing: `now` when a new host starts now;
+   * else the earliest soak end, window opening or back-off end of a waiting host; absent when only
+   * running hosts can change anything, or when complete, halted, paused or stalled.
+   */
   readonly nextAt?: string;
   readonly halt?: NewHalt;
   readonly rings: readonly RingPlan[];

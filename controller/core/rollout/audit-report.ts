@@ -80,7 +80,13 @@ export function buildAuditReport(
   options: { readonly since?: Date; readonly slaDays: number },
 ): AuditReport {
   const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const hostRecords = records.filter((record) => record.step === 'host' && record.host !== undefined && Date.parse(record.time) >= since);
+  const hostRecords = records.filter(
+    (record) =>
+      record.step === 'host' &&
+      (record.outcome === 'succeeded' || record.outcome === 'failed') &&
+      record.host !== undefined &&
+      Date.parse(record.time) >= since,
+  );
   const patched: PatchedRow[] = hostRecords.map((record) => ({
     time: record.time,
     rollout: record.rollout ?? '',

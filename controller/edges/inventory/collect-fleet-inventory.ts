@@ -1,7 +1,7 @@
 import type { HostInventory, HostInventoryList } from '../../core/inventory/host-inventory.js';
 import type { ResolvedHost } from '../../core/model/index.js';
 import type { Logger } from '../../log.js';
-import type { SecretReader, SshTarget, TrustedOnFirstUse } from '../../ports/transport.js';
+import type { HostKeyTrust, SecretReader, SshTarget, TrustedOnFirstUse } from '../../ports/transport.js';
 import { SshConnectionPool } from '../transport/ssh/ssh-connection-pool.js';
 import { SshTransport } from '../transport/ssh/ssh-transport.js';
 import { collectInventory } from './collect-inventory.js';
@@ -9,6 +9,8 @@ import { sshTargetsOf } from './fleet-targets.js';
 
 export interface FleetInventoryOptions {
   readonly secrets: SecretReader;
+  /** Durable record of keys trusted on first use (the state store); without it such hosts are refused. */
+  readonly hostKeyTrust?: HostKeyTrust;
   readonly logger: Logger;
   /** Hosts inventoried at once (default 50). */
   readonly concurrency?: number;
@@ -18,13 +20,15 @@ export interface FleetInventoryOptions {
   readonly pendingUpgrades?: boolean;
   /** Default false: refresh apt/dnf metadata first (slow, root or sudo). */
   readonly refresh?: boolean;
+  /** Default true: list the versions the repositories offer for installed packages (`available`, plan input). */
+  readonly availableVersions?: boolean;
   readonly keepaliveIntervalMs?: number;
   readonly now?: () => Date;
 }
 
 export interface FleetInventory {
   readonly inventory: HostInventoryList;
-  /** Host keys accepted by trust-on-first-use during this collection: pin them. */
+  /** Host keys recorded by trust-on-first-use during this collection: pin them. */
   readonly trustedOnFirstUse: readonly TrustedOnFirstUse[];
 }
 
@@ -37,6 +41,7 @@ export async function collectSshInventory(targets: readonly SshTarget[], options
   const pool = new SshConnectionPool({
     secrets: options.secrets,
     logger,
+    ...(options.hostKeyTrust === undefined ? {} : { hostKeyTrust: options.hostKeyTrust }),
     ...(options.keepaliveIntervalMs === undefined ? {} : { keepaliveIntervalMs: options.keepaliveIntervalMs }),
   });
   try {
@@ -45,6 +50,7 @@ export async function collectSshInventory(targets: readonly SshTarget[], options
       hostTimeoutMs: options.hostTimeoutMs ?? 60_000,
       pendingUpgrades: options.pendingUpgrades ?? false,
       refresh: options.refresh ?? false,
+      availableVersions: options.availableVersions ?? true,
       logger,
       now: options.now ?? (() => new Date()),
     });

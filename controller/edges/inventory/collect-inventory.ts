@@ -24,6 +24,10 @@ export interface CollectOptions {
   readonly hostTimeoutMs: number;
   readonly pendingUpgrades: boolean;
   readonly refresh: boolean;
+  /** List the versions the repositories offer for installed packages (`available`); default true. */
+  readonly availableVersions?: boolean;
+  /** Bound of the metadata refresh in seconds (default 120). */
+  readonly refreshTimeoutSeconds?: number;
   readonly logger: Logger;
   /** Clock (injected for tests). */
   readonly now: () => Date;
@@ -43,6 +47,7 @@ const STATUS_BY_CODE: Readonly<Record<string, InventoryStatus>> = {
   [CODES.authFailed]: 'refused',
   [CODES.sudoRequiresPassword]: 'refused',
   [CODES.keyUnavailable]: 'refused',
+  [CODES.secretNotFound]: 'refused',
 };
 
 export function statusOfError(error: unknown): InventoryStatus {
@@ -82,6 +87,8 @@ function inventoryOf(host: InventoryHost, collectedAt: Date, facts: HostFacts, d
     packages: facts.packages,
     reboot: facts.reboot,
     ...(facts.pendingUpgrades === undefined ? {} : { pendingUpgrades: facts.pendingUpgrades }),
+    ...(facts.available === undefined ? {} : { available: facts.available }),
+    ...(facts.bootId === '' ? {} : { bootId: facts.bootId }),
     packageDb: facts.packageDb,
     durationSeconds: Math.round(durationMs) / 1000,
   };
@@ -101,6 +108,9 @@ export async function collectHostInventory(
       collectHostFacts(transport, {
         pendingUpgrades: options.pendingUpgrades,
         refresh: options.refresh,
+        availableVersions: options.availableVersions ?? true,
+        // A refresh gets at most half the host's deadline, so a slow mirror leaves time for the rest.
+        refreshTimeoutSeconds: options.refreshTimeoutSeconds ?? Math.max(1, Math.floor(options.hostTimeoutMs / 2000)),
         timeoutMs: options.hostTimeoutMs,
         sudo: host.sudo,
         ...(options.strings === undefined ? {} : { strings: options.strings }),

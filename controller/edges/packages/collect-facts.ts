@@ -26,6 +26,9 @@ export async function collectHostFacts(
     factsArgv({
       pendingUpgrades: options.pendingUpgrades,
       refresh: options.refresh,
+      availableVersions: options.availableVersions === true,
+      ...(options.refreshTimeoutSeconds === undefined ? {} : { refreshTimeoutSeconds: options.refreshTimeoutSeconds }),
+      ...(options.lockWaitSeconds === undefined ? {} : { lockWaitSeconds: options.lockWaitSeconds }),
       ...(options.packageManager === undefined ? {} : { packageManager: options.packageManager }),
     }),
     { timeoutMs: options.timeoutMs, sudo: options.sudo },

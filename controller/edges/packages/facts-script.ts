@@ -1,8 +1,10 @@
 /**
  * The one remote invocation that gathers a host's facts: a FIXED POSIX sh script passed as argv to
  * `sh -c`, with its only inputs as positional parameters ($1 pending upgrades 0/1, $2 refresh 0/1,
- * $3 package manager '', 'apt' or 'dnf'), which the script only compares with constants. Nothing
- * from the fleet, the policy or the host is ever pasted into it.
+ * $3 package manager '', 'apt' or 'dnf', $4 available versions 0/1, $5 refresh timeout in seconds,
+ * $6 seconds to wait for a held package lock), which the script only compares with constants or
+ * passes to `timeout`/`test` as numbers (checked digits-only in `factsArgv`). Nothing from the fleet,
+ * the policy or the host is ever pasted into it.
  *
  * Output is a sequence of sections:
  *   @@patchward:NAME@@          (on its own line)
@@ -17,7 +19,7 @@ const DPKG_FORMAT = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abb
 const SCRIPT = String.raw`
 set -u
 LC_ALL=C; export LC_ALL
-want_pending=$1; refresh=$2; pm=$3
+want_pending=$1; refresh=$2; pm=$3; want_available=$4; refresh_timeout=$5; lock_wait=$6
 sec() { printf '\n@@patchward:%s@@\n' "$1"; }
 rc() { printf '\n@@patchward-rc:%s:%s@@\n' "$1" "$2"; }
 locked() {
@@ -29,6 +31,12 @@ locked() {
 }
 sec os-release; if [ -r /etc/os-release ]; then cat /etc/os-release; else cat /usr/lib/os-release; fi 2>/dev/null; rc os-release $?
 sec uname; uname -r; uname -m; rc uname $?
+sec bootid; cat /proc/sys/kernel/random/boot_id; rc bootid $?
+with_timeout() { if command -v timeout >/dev/null 2>&1; then timeout "$refresh_timeout" "$@"; else "$@"; fi; }
+wait_unlocked() { # wait_unlocked <lock files>: up to $lock_wait seconds while one of them is held
+  waited=0
+  while [ "$waited" -lt "$lock_wait" ] && [ -n "$(locked "$@")" ]; do sleep 1; waited=$((waited + 1)); done
+}
 if [ -z "$pm" ]; then
   if grep -Eq '^(ID|ID_LIKE)=.*(rhel|fedora|centos|rocky|almalinux)' /etc/os-release 2>/dev/null; then pm=dnf
   elif command -v dpkg-query >/dev/null 2>&1; then pm=apt
@@ -38,23 +46,47 @@ fi
 sec pm; echo "$pm"; rc pm 0
 case $pm in
 apt)
+  wait_unlocked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock
   sec arch; dpkg --print-architecture 2>/dev/null; rc arch $?
   sec packages; dpkg-query -W -f='${DPKG_FORMAT}'; rc packages $?
   sec reboot; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot 0
   sec locks; locked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock; rc locks 0
-  if [ "$refresh" = 1 ]; then sec refresh; apt-get update -qq >/dev/null 2>&1; rc refresh $?; fi
+  if [ "$refresh" = 1 ]; then sec refresh; with_timeout apt-get update -qq >/dev/null 2>&1; rc refresh $?; fi
   if [ "$want_pending" = 1 ]; then sec pending; apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>/dev/null; rc pending $?; fi
+  if [ "$want_available" = 1 ]; then
+    # The repositories' own Packages lists (never the status file), whatever their compression,
+    # cut to the records of installed package names: one pass, no apt-cache per package.
+    sec available
+    apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null | while read -r list; do
+      [ -e "$list" ] || continue
+      if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
+    done | awk -v names="$(dpkg-query -W -f='${DPKG_FORMAT}' | cut -f1 | tr '\n' ' ')" '
+      BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
+      /^Package: / { keep = ($2 in wanted) }
+      keep && /^(Package|Version|Architecture|Source):/ { print }
+      /^$/ { if (keep) print ""; keep = 0 }'
+    rc available $?
+  fi
   ;;
 dnf)
+  wait_unlocked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock
   sec arch; uname -m; rc arch $?
   sec packages; rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'; rc packages $?
-  sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r >/dev/null 2>&1; rc reboot $?; else rc reboot absent; fi
+  sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r 2>/dev/null; rc reboot $?; else rc reboot absent; fi
+  sec reboot-file; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot-file 0
   sec locks; locked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock; rc locks 0
-  if [ "$refresh" = 1 ]; then sec refresh; dnf -q makecache >/dev/null 2>&1; rc refresh $?; fi
+  if [ "$refresh" = 1 ]; then sec refresh; with_timeout dnf -q makecache >/dev/null 2>&1; rc refresh $?; fi
   if [ "$want_pending" = 1 ]; then
     sec pending
     if [ "$refresh" = 1 ]; then dnf -q check-update 2>/dev/null; else dnf -q -C check-update 2>/dev/null; fi
     rc pending $?
+  fi
+  if [ "$want_available" = 1 ]; then
+    # From the metadata cache only (-C): fresh after the refresh above, never a download here.
+    sec available
+    rpm -qa --qf '%{NAME}\n' | sort -u | xargs -r dnf -q -C repoquery --available \
+      --qf '%{name}\t%{epoch}\t%{version}\t%{release}\t%{arch}\t%{sourcerpm}\t%{reponame}' 2>/dev/null
+    rc available $?
   fi
   ;;
 esac
@@ -66,6 +98,18 @@ export interface FactsScriptOptions {
   readonly refresh: boolean;
   /** Force one package manager; default: decided on the host from os-release. */
   readonly packageManager?: 'apt' | 'dnf';
+  /** List the versions the repositories offer for installed packages (default false). */
+  readonly availableVersions?: boolean;
+  /** Bound of the metadata refresh (`timeout N apt-get update`), seconds (default 120). */
+  readonly refreshTimeoutSeconds?: number;
+  /** Wait this long for a held dpkg/rpm lock before reading (default 0: report it at once). */
+  readonly lockWaitSeconds?: number;
+}
+
+/** A whole number of seconds for the script (never anything but digits reaches it). */
+function seconds(value: number | undefined, fallback: number): string {
+  const chosen = value === undefined || !Number.isFinite(value) || value < 0 ? fallback : Math.min(Math.ceil(value), 86_400);
+  return String(chosen);
 }
 
 /** The argv of the facts invocation. `$0` is `patchward-facts` so that `ps` shows what it is. */
@@ -78,6 +122,9 @@ export function factsArgv(options: FactsScriptOptions): readonly string[] {
     options.pendingUpgrades ? '1' : '0',
     options.refresh ? '1' : '0',
     options.packageManager ?? '',
+    options.availableVersions === true ? '1' : '0',
+    seconds(options.refreshTimeoutSeconds, 120),
+    seconds(options.lockWaitSeconds, 0),
   ];
 }
 

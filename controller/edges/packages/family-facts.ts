@@ -1,5 +1,6 @@
 import { compareKernelReleases } from '../../core/inventory/kernel-release.js';
 import type { HostFacts } from '../../ports/package-manager.js';
+import type { Section } from './facts-script.js';
 
 /** The part of `HostFacts` each package-manager family works out from its own sections. */
 export type FamilyFacts = Omit<HostFacts, 'os' | 'packageManager'>;
@@ -17,4 +18,14 @@ export function firstLines(text: string, count = 3): string {
     .map((line) => line.trim())
     .filter((line) => line !== '');
   return lines.length === 0 ? 'no message' : lines.slice(0, count).join(' | ');
+}
+
+const BOOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The boot id from its section; '' (and a warning) when it is missing or not a UUID. */
+export function bootIdOf(sections: ReadonlyMap<string, Section>, warnings: string[]): string {
+  const value = (sections.get('bootid')?.body ?? '').trim();
+  if (BOOT_ID.test(value)) return value;
+  warnings.push('boot id unreadable (/proc/sys/kernel/random/boot_id)');
+  return '';
 }

@@ -122,7 +122,10 @@ export async function runHost(initial: HostProgress, context: HostRunContext): P
       });
     }
   }
-  if (progress.phase === 'pending') await save(beginAttempt(progress, context.clock()));
+  if (progress.phase === 'pending') {
+    await save(beginAttempt(progress, context.clock()));
+    await audit('host', 'started', { message: `attempt ${progress.attempts}` });
+  } else await audit('host', 'resumed', { message: `attempt ${progress.attempts}, after ${progress.done.join(', ') || 'no step'}` });
 
   for (let step = nextStep(progress); step !== undefined; step = nextStep(progress)) {
     const started = context.clock();

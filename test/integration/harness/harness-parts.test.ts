@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildFleet } from '../../harness/fleet-yaml.js';
 import { fingerprintOf } from '../../harness/host-dir.js';
+import { loopbackAddresses } from '../../harness/host-runtime.js';
 import { runChecked } from '../../harness/os-process.js';
 
 /* The pieces of the sandbox harness that need no root and no hosts. */
@@ -22,6 +23,15 @@ describe('sandbox harness parts', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('hands out one loopback address per host, 254 per /24, in one random 127.A.B.0 block per fleet', () => {
+    const fixed = (values: number[]) => () => values.shift() ?? 0;
+    const addresses = loopbackAddresses(256, fixed([0.5, 0.999]));
+    assert.equal(new Set(addresses).size, 256);
+    assert.deepEqual(addresses.slice(0, 2), ['127.128.255.1', '127.128.255.2']);
+    assert.deepEqual(addresses.slice(253, 256), ['127.128.255.254', '127.128.0.1', '127.128.0.2']);
+    assert.ok(loopbackAddresses(3, fixed([0, 0])).every((address) => address.startsWith('127.2.0.')));
   });
 
   it('builds a Fleet with default rings canary, early, broad and sudo only for the patchward user', () => {

@@ -104,7 +104,7 @@ describe('sandbox hosts', { timeout: 120_000 }, () => {
       assert.ok(!keys.includes(baseKey));
     }
     for (const host of fleet.hosts) {
-      const served = await runCommand('ssh-keyscan', ['-t', 'ed25519', '-p', String(host.port), '127.0.0.1']);
+      const served = await runCommand('ssh-keyscan', ['-t', 'ed25519', '-p', String(host.port), host.address]);
       assert.match(served.stdout, new RegExp(host.hostKeyPublic.replace(/[+/]/g, '\\$&')));
       assert.match(host.hostKeyFingerprint, /^SHA256:[A-Za-z0-9+/]{43}$/);
     }
@@ -141,6 +141,38 @@ describe('sandbox hosts', { timeout: 120_000 }, () => {
     assert.equal(await sh(fleet, apt[1], 'test -e /var/run/reboot-required && echo yes || echo no'), 'no');
     assert.equal(await sh(fleet, apt[1], 'dpkg-query -W -f "\\${Version}" pw-kernel'), '1.1-1');
     assert.equal((await ssh(fleet, apt[1], 'true')).code, 0);
+  });
+
+  it('gives every host its own loopback address: sshd listens there only, so a service can fail on one host', async () => {
+    const addresses = fleet.hosts.map((host) => host.address);
+    assert.equal(new Set(addresses).size, addresses.length, `distinct: ${addresses.join(' ')}`);
+    for (const address of addresses) assert.match(address, /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/);
+    const first = fleet.host(apt[0]);
+    assert.equal((await ssh(fleet, apt[0], 'true')).code, 0);
+    // The same port on another loopback address has nothing behind it.
+    const elsewhere = await runCommand('ssh-keyscan', ['-T', '3', '-p', String(first.port), fleet.host(apt[1]).address]);
+    assert.equal(elsewhere.stdout.trim(), '');
+  });
+
+  it('reboots from inside: `sudo systemctl reboot` over SSH comes back with a new boot id, /run emptied, disk kept', async () => {
+    const host = apt[2];
+    await sh(fleet, host, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q pw-kernel >/dev/null 2>&1');
+    assert.equal(await sh(fleet, host, 'test -e /var/run/reboot-required && echo yes'), 'yes');
+    const before = fleet.bootId(host);
+    const asked = await ssh(fleet, host, 'sudo -n systemctl reboot', { user: 'patchward' });
+    assert.equal(asked.code, 0, asked.stderr);
+    let after = before;
+    for (let tries = 0; tries < 300 && after === before; tries++) {
+      await new Promise((done) => setTimeout(done, 100));
+      const answer = await ssh(fleet, host, 'cat /proc/sys/kernel/random/boot_id', { timeoutMs: 5000 });
+      if (answer.code === 0) after = answer.stdout.trim();
+    }
+    assert.notEqual(after, before, 'the host answered with a new boot id');
+    assert.equal(after, fleet.bootId(host));
+    assert.equal(await sh(fleet, host, 'test -e /var/run/reboot-required && echo yes || echo no'), 'no');
+    assert.equal(await sh(fleet, host, 'dpkg-query -W -f "\\${Version}" pw-kernel'), '1.1-1');
+    const refused = await ssh(fleet, host, 'systemctl restart nginx');
+    assert.notEqual(refused.code, 0, 'other systemctl verbs fail');
   });
 
   it('rotates a host key so that the pinned one is refused', async () => {

@@ -26,7 +26,16 @@ const CORPUS = join(ROOT, 'test', 'fixtures', 'policy-corpus');
 const CORPUS_NOW = new Date('2026-11-21T12:00:00Z');
 
 /** Schema-level corpus cases: wrong type, unknown field (needs strict field validation), missing required field. */
-const SCHEMA_CASES = ['type-port-string', 'unknown-field-host', 'unknown-field-spec', 'missing-spec', 'required-hook-timeout'] as const;
+const SCHEMA_CASES = [
+  'type-port-string',
+  'unknown-field-host',
+  'unknown-field-spec',
+  'missing-spec',
+  'required-hook-timeout',
+  'value-max-attempts-zero',
+  'value-prometheus-threshold-empty',
+  'value-reboot-command-empty',
+] as const;
 
 interface PrinterColumn {
   readonly name: string;

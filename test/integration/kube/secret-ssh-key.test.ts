@@ -16,7 +16,10 @@ import { pino } from 'pino';
 import type { HostInventory, HostInventoryList } from '../../../controller/core/inventory/host-inventory.js';
 import { resolveFleetHosts, type Fleet, type FleetHost } from '../../../controller/core/model/index.js';
 import { collectFleetInventory } from '../../../controller/edges/inventory/collect-fleet-inventory.js';
-import { createKubeSecretReader } from '../../../controller/edges/transport/secrets/kube-secret-reader.js';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { createKubeSecretReader, KubeSecretReader } from '../../../controller/edges/transport/secrets/kube-secret-reader.js';
+import { isPatchwardError } from '../../../controller/errors.js';
+import type { SecretReader } from '../../../controller/ports/transport.js';
 import { buildFleet } from '../../harness/fleet-yaml.js';
 import { ensureSandboxImage, startHosts, type SandboxFleet } from '../../harness/sandbox.js';
 import { inventorySchemaErrors } from '../../helpers/validate-inventory.js';
@@ -33,7 +36,7 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
   const namespace = `secret-ssh-${randomBytes(4).toString('hex')}`;
   const logLines: string[] = [];
   let list: HostInventoryList;
-  let elapsedMs = 0;
+  let reader: SecretReader | undefined;
   const item = (name: string): HostInventory =>
     list.items.find((candidate) => candidate.host === name) ?? assert.fail(`no inventory item for ${name}`);
 
@@ -118,15 +121,14 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
           done();
         },
       });
-      const collectStarted = performance.now();
       const collected = await collectFleetInventory(resolveFleetHosts(doc), {
         secrets,
         logger: pino({ level: 'debug' }, sink),
         concurrency: 4,
         hostTimeoutMs: HOST_TIMEOUT_MS,
       });
-      elapsedMs = performance.now() - collectStarted;
       list = collected.inventory;
+      reader = secrets;
     } catch (err) {
       report('setup failed');
       throw err;
@@ -138,7 +140,7 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
     await kube?.stop({ keepRunDir: failed });
   });
 
-  it('inventories every fleet host, schema-valid, in fleet order, within the deadline', () =>
+  it('inventories every fleet host, schema-valid, in fleet order', () =>
     withLogs(() => {
       assert.deepEqual(inventorySchemaErrors(list), []);
       assert.deepEqual(Object.fromEntries(list.items.map((entry) => [entry.host, entry.status])), {
@@ -147,7 +149,6 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
         'sec-missing-key': 'refused',
         'sec-missing-secret': 'refused',
       });
-      assert.ok(elapsedMs < HOST_TIMEOUT_MS, `took ${elapsedMs.toFixed(0)} ms`);
     }));
 
   for (const name of ['sec-ok', 'sec-default-ns']) {
@@ -188,5 +189,25 @@ describe('SSH key from a real Kubernetes Secret', { timeout: 120_000 }, () => {
       const reason = item('sec-missing-secret').reason ?? '';
       assert.ok(reason.includes(`Secret ${namespace}/no-such-secret`), reason);
       assert.equal(item('sec-missing-secret').packages, undefined);
+    }));
+
+  it('"Secret not found" is Stalled (a person must act); the same read with the API server down is External(kube), retried', () =>
+    withLogs(async () => {
+      assert.ok(kube && reader);
+      await assert.rejects(reader.read({ secretRef: { name: 'no-such-secret', key: KEY, namespace } }), (error: unknown) => {
+        assert.ok(isPatchwardError(error) && error.kind === 'Stalled' && error.code === 'SecretNotFound', String(error));
+        return true;
+      });
+      // The same cluster settings, but an API server that does not answer (nothing listens on port 1).
+      const config = kube.kubeConfig();
+      const cluster = config.getCurrentCluster();
+      assert.ok(cluster);
+      config.clusters = config.clusters.map((entry) => (entry.name === cluster.name ? { ...entry, server: 'https://127.0.0.1:1' } : entry));
+      const down = new KubeSecretReader(config.makeApiClient(CoreV1Api), namespace);
+      await assert.rejects(down.read({ secretRef: { name: SECRET, key: KEY } }), (error: unknown) => {
+        assert.ok(isPatchwardError(error) && error.kind === 'External' && error.code === 'SecretStoreUnavailable', String(error));
+        assert.equal((error as { system?: string }).system, 'kube');
+        return true;
+      });
     }));
 });

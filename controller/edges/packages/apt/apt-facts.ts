@@ -2,9 +2,10 @@ import type { PackageDbProblem } from '../../../core/inventory/host-inventory.js
 import { newestKernelRelease } from '../../../core/inventory/kernel-release.js';
 import type { Section } from '../facts-script.js';
 import type { FamilyFacts } from '../family-facts.js';
-import { firstLines, kernelReboot } from '../family-facts.js';
+import { bootIdOf, firstLines, kernelReboot } from '../family-facts.js';
 import { dpkgKernelReleases, parseAptSimulate, parseDpkgQuery } from './dpkg-parse.js';
 import { keepStrings } from '../string-pool.js';
+import { parseAptAvailable } from './apt-available.js';
 
 /** Turns the apt/dpkg sections of the facts invocation into facts. Pure. */
 export function interpretAptSections(
@@ -44,7 +45,14 @@ export function interpretAptSections(
     else warnings.push(`apt-get -s dist-upgrade failed (exit ${pending?.rc ?? 'none'}); pending upgrades unknown`);
   }
   const refresh = sections.get('refresh');
-  if (refresh !== undefined && refresh.rc !== '0') warnings.push(`apt-get update failed (exit ${refresh.rc ?? 'none'})`);
+  if (refresh !== undefined && refresh.rc !== '0')
+    warnings.push(`apt-get update failed (exit ${refresh.rc ?? 'none'}${refresh.rc === '124' ? ', timed out' : ''})`);
+  const listed = sections.get('available');
+  let available;
+  if (listed !== undefined) {
+    if (listed.rc === undefined) warnings.push('available versions cut off; unknown');
+    else available = parseAptAvailable(listed.body, parsed.packages, intern);
+  }
 
   return {
     arch: (sections.get('arch')?.body ?? '').trim() || 'unknown',
@@ -52,6 +60,8 @@ export function interpretAptSections(
     packages: parsed.packages,
     reboot: { required: reasons.length > 0, reasons, ...(rebootPackages.length > 0 ? { packages: rebootPackages } : {}) },
     ...(pendingUpgrades === undefined ? {} : { pendingUpgrades }),
+    ...(available === undefined ? {} : { available }),
+    bootId: bootIdOf(sections, warnings),
     packageDb: { healthy: problems.length === 0, problems },
     warnings,
   };

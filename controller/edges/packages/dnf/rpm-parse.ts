@@ -1,4 +1,4 @@
-import type { InstalledPackage, PendingUpgrade } from '../../../core/inventory/host-inventory.js';
+import type { AvailableVersion, InstalledPackage, PendingUpgrade } from '../../../core/inventory/host-inventory.js';
 import { keepStrings } from '../string-pool.js';
 
 export interface RpmList {
@@ -73,4 +73,46 @@ export function rpmKernelReleases(packages: readonly InstalledPackage[]): readon
     releases.add(`${versionRelease}.${pkg.arch}`);
   }
   return [...releases];
+}
+
+/**
+ * Parses `dnf repoquery --available --qf '%{name}\t%{epoch}\t%{version}\t%{release}\t%{arch}\t%{sourcerpm}\t%{reponame}'`
+ * for the installed names: every EVR the repositories offer. Only packages offered in at least one
+ * EVR other than the installed one are kept; `@System` rows (installed, not offered) are dropped.
+ */
+export function parseRepoqueryAvailable(
+  text: string,
+  installed: readonly InstalledPackage[],
+  intern: (value: string) => string = keepStrings,
+): readonly AvailableVersion[] {
+  const installedVersions = new Map<string, Set<string>>();
+  for (const pkg of installed)
+    installedVersions.set(pkg.name, (installedVersions.get(pkg.name) ?? new Set()).add(pkg.version.replace(/^0:/, '')));
+  const byName = new Map<string, AvailableVersion[]>();
+  const seen = new Set<string>();
+  for (const line of text.split('\n')) {
+    const fields = line.split('\t');
+    const [name = '', epoch = '', version = '', release = '', arch = '', sourceRpm = '', repo = ''] = fields;
+    if (fields.length !== 7 || name === '' || version === '' || repo === '@System' || !installedVersions.has(name)) continue;
+    const epochPart = epoch === '' || epoch === '0' || epoch === '(none)' ? '' : `${epoch}:`;
+    const evr = `${epochPart}${version}-${release}`;
+    if (seen.has(`${name}\t${evr}\t${arch}`)) continue;
+    seen.add(`${name}\t${evr}\t${arch}`);
+    const source = parseSourceRpm(sourceRpm);
+    const list = byName.get(name) ?? [];
+    list.push({
+      name: intern(name),
+      version: intern(evr),
+      ...(arch === '' ? {} : { arch: intern(arch) }),
+      ...(source === undefined ? {} : { source: intern(source.name), sourceVersion: intern(`${epochPart}${source.versionRelease}`) }),
+    });
+    byName.set(name, list);
+  }
+  const available: AvailableVersion[] = [];
+  for (const [name, versions] of byName) {
+    const have = installedVersions.get(name) ?? new Set<string>();
+    if (versions.every((entry) => have.has(entry.version))) continue;
+    available.push(...versions);
+  }
+  return available;
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ExternalError } from '../../../errors.js';
+import { StalledError } from '../../../errors.js';
 import type { KeyRef, SecretReader } from '../../../ports/transport.js';
 import { TRANSPORT_ERROR_CODES } from '../../../ports/transport.js';
 
@@ -19,8 +19,7 @@ export class FileSecretReader implements SecretReader {
   async read(ref: KeyRef): Promise<Buffer> {
     if ('secretRef' in ref) {
       if (this.#secrets === undefined) {
-        throw new ExternalError(
-          'kube',
+        throw new StalledError(
           TRANSPORT_ERROR_CODES.keyUnavailable,
           `key ${ref.secretRef.name}/${ref.secretRef.key} is in a Kubernetes Secret, but no cluster is configured`,
           { context: { secret: ref.secretRef.name } },
@@ -32,7 +31,8 @@ export class FileSecretReader implements SecretReader {
     try {
       return await readFile(path);
     } catch (cause) {
-      throw new ExternalError('filesystem', TRANSPORT_ERROR_CODES.keyUnavailable, `cannot read SSH key file ${path}`, {
+      // Stalled: a missing or unreadable key file does not fix itself; a person must put it there.
+      throw new StalledError(TRANSPORT_ERROR_CODES.keyUnavailable, `cannot read SSH key file ${path}`, {
         cause,
         context: { path },
       });

@@ -1,4 +1,4 @@
-import { ExternalError } from '../../../errors.js';
+import { ExternalError, type PatchwardError, StalledError } from '../../../errors.js';
 import type { SshTarget, TransportErrorCode } from '../../../ports/transport.js';
 import { TRANSPORT_ERROR_CODES as CODES } from '../../../ports/transport.js';
 import type { HostKey, Verification } from './host-keys.js';
@@ -25,7 +25,9 @@ interface RawSshError {
 
 /**
  * Maps a raw ssh2 / socket failure during connect onto one typed error. The host-key outcome comes
- * from our verifier's state, never from ssh2's message text.
+ * from our verifier's state, never from ssh2's message text. A refused host key and a refused
+ * authentication are Stalled (a person must act; retrying would only hammer the host), the rest
+ * External('ssh').
  */
 export function classifyConnectError(
   raw: unknown,
@@ -33,31 +35,34 @@ export function classifyConnectError(
   verification: Verification,
   pinned: readonly HostKey[],
   via?: string,
-): ExternalError {
+  trustedOnFirstUse?: { readonly location: string },
+): PatchwardError {
   const error = (typeof raw === 'object' && raw !== null ? raw : {}) as RawSshError;
   const where = `${target.name} (${target.address}:${target.port}${via === undefined ? '' : ` via ${via}`})`;
   const context = { host: target.name, address: `${target.address}:${target.port}`, jumpHost: via };
   if (verification.rejected && verification.seen !== undefined) {
     const seen = verification.seen.fingerprint;
     if (pinned.length === 0) {
-      return new ExternalError(
-        'ssh',
+      return new StalledError(
         CODES.hostKeyNotPinned,
         `host key of ${where} is not pinned (seen ${verification.seen.type} ${seen}); add it to ssh.hostKeys or set trustOnFirstUse`,
         { cause: raw, context: { ...context, seenFingerprint: seen } },
       );
     }
     const expected = pinned.map((pin) => pin.fingerprint).join(', ');
-    return new ExternalError(
-      'ssh',
+    const origin =
+      trustedOnFirstUse === undefined
+        ? 'pinned in ssh.hostKeys'
+        : `trusted on first use and recorded in ${trustedOnFirstUse.location}; if the new key is expected, pin it in ssh.hostKeys`;
+    return new StalledError(
       CODES.hostKeyMismatch,
-      `HOST KEY MISMATCH for ${where}: expected ${expected}, seen ${verification.seen.type} ${seen}; refusing the host`,
+      `HOST KEY MISMATCH for ${where}: expected ${expected} (${origin}), seen ${verification.seen.type} ${seen}; refusing the host`,
       { cause: raw, context: { ...context, expectedFingerprints: expected, seenFingerprint: seen } },
     );
   }
   const message = typeof error.message === 'string' ? error.message : String(raw);
   if (error.level === 'client-authentication') {
-    return new ExternalError('ssh', CODES.authFailed, `authentication as ${target.user} failed on ${where}`, { cause: raw, context });
+    return new StalledError(CODES.authFailed, `authentication as ${target.user} failed on ${where}`, { cause: raw, context });
   }
   if (error.level === 'client-timeout') {
     return new ExternalError('ssh', CODES.connectTimeout, `no SSH handshake with ${where} within ${target.connectTimeoutMs} ms`, {

@@ -1,6 +1,5 @@
-import type { NodeSSH } from 'node-ssh';
-import type { ClientChannel } from 'ssh2';
-import { ExternalError, isPatchwardError } from '../../../errors.js';
+import type { Client, ClientChannel } from 'ssh2';
+import { ExternalError, isPatchwardError, StalledError } from '../../../errors.js';
 import type { Logger } from '../../../log.js';
 import type { CommandResult, RunOptions, SshTarget, Transport } from '../../../ports/transport.js';
 import { TRANSPORT_ERROR_CODES as CODES } from '../../../ports/transport.js';
@@ -38,8 +37,7 @@ export class SshTransport implements Transport {
         'ssh command finished',
       );
       if (options.sudo === true && isSudoPasswordPrompt(result.exitCode, result.stderr)) {
-        throw new ExternalError(
-          'ssh',
+        throw new StalledError(
           CODES.sudoRequiresPassword,
           `sudo -n on ${this.host} requires a password for ${this.#target.user}; allow the command with NOPASSWD`,
           { context: { host: this.host, user: this.#target.user, program: argv[0] } },
@@ -53,13 +51,13 @@ export class SshTransport implements Transport {
 
   async #runWithReconnect(command: string, options: RunOptions): Promise<CommandResult> {
     for (let attempt = 0; ; attempt++) {
-      const ssh = await this.#pool.connect(this.#target);
+      const lease = await this.#pool.lease(this.#target);
       try {
-        return await execOn(ssh, command, options, this.#target);
+        return await execOn(lease.client, command, options, this.#target);
       } catch (error) {
         if (attempt === 0 && error instanceof NotStarted) {
           this.#logger.info({ err: error.cause }, 'ssh connection dropped, reconnecting once');
-          this.#pool.drop(this.#target, ssh);
+          this.#pool.drop(this.#target, lease.client);
           continue;
         }
         if (error instanceof NotStarted) {
@@ -69,6 +67,8 @@ export class SshTransport implements Transport {
           });
         }
         throw error;
+      } finally {
+        lease.release();
       }
     }
   }
@@ -87,11 +87,10 @@ class NotStarted extends Error {
 }
 
 /**
- * Runs `command` on a raw exec channel of the node-ssh connection's ssh2 Client. node-ssh's
- * `execCommand` cannot be used here: it has no timeout or way to kill the command, decodes each
- * chunk on its own (splitting multi-byte characters) and adds an `error` listener per command.
+ * Runs `command` on an exec channel of the pooled ssh2 Client, with a timeout that kills it, and
+ * decodes each stream once, whole (never chunk by chunk, which would split multi-byte characters).
  */
-function execOn(ssh: NodeSSH, command: string, options: RunOptions, target: SshTarget): Promise<CommandResult> {
+function execOn(client: Client, command: string, options: RunOptions, target: SshTarget): Promise<CommandResult> {
   const started = performance.now();
   const context = { host: target.name, timeoutMs: options.timeoutMs };
   return new Promise<CommandResult>((resolve, reject) => {
@@ -143,11 +142,6 @@ function execOn(ssh: NodeSSH, command: string, options: RunOptions, target: SshT
       });
       channel.end(options.stdin ?? undefined);
     };
-    const client = ssh.connection;
-    if (client === null || !ssh.isConnected()) {
-      reject(new NotStarted(new Error('connection closed')));
-      return;
-    }
     try {
       client.exec(command, onChannel);
     } catch (raw) {

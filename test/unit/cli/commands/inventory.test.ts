@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -45,7 +45,9 @@ describe('patchward inventory', () => {
   after(() => server.close());
 
   it('prints a HostInventoryList as JSON, exits 1 when a host was refused, reports TOFU keys', async () => {
-    const run = await runCliCaptured(['inventory', '--fleet', 'fleet.yaml', '--output', 'json', '--concurrency', '2'], { cwd: dir });
+    const run = await runCliCaptured(['inventory', '--fleet', 'fleet.yaml', '--output', 'json', '--concurrency', '2', '--state', 'state'], {
+      cwd: dir,
+    });
     assert.equal(run.code, 1, run.stderr);
     const list = JSON.parse(run.stdout) as {
       items: { host: string; status: string; os?: { release: string }; labels?: Record<string, string> }[];
@@ -62,19 +64,24 @@ describe('patchward inventory', () => {
     assert.equal(list.items[0]?.os?.release, 'rocky-9');
     assert.deepEqual(list.items[0]?.labels, { ring: 'canary' });
     const pinLine = `  hostKeys: ["${server.hostKeyLine}"]`;
-    assert.match(run.stderr, /r3: host key trusted on first use \(SHA256:[A-Za-z0-9+/]+\); pin it:\n/);
-    assert.ok(run.stderr.includes(`pin it:\n${pinLine}\n`), run.stderr);
+    assert.match(
+      run.stderr,
+      /r3: host key trusted on first use \(SHA256:[A-Za-z0-9+/]+\), recorded in .*\/state and pinned from now on; pin it in the Fleet:\n/,
+    );
+    const recorded = JSON.parse(readFileSync(join(dir, 'state', 'host-key', 'r3.json'), 'utf8')) as { data: { key: string } };
+    assert.equal(recorded.data.key, server.hostKeyLine);
+    assert.ok(run.stderr.includes(`pin it in the Fleet:\n${pinLine}\n`), run.stderr);
   });
 
   it('prints a table', async () => {
-    const run = await runCliCaptured(['inventory', '--fleet', join(dir, 'fleet.yaml')], { cwd: dir });
+    const run = await runCliCaptured(['inventory', '--fleet', join(dir, 'fleet.yaml'), '--state', join(dir, 'state')], { cwd: dir });
     assert.match(run.stdout, /^HOST +STATUS +OS +PACKAGES/m);
     assert.match(run.stdout, /^r1 +ok +rocky-9 +1 +no +healthy/m);
     assert.match(run.stdout, /^r2 +refused .*HOST KEY MISMATCH/m);
   });
 
   it('reads the Fleets of a policy repository with -f', async () => {
-    const run = await runCliCaptured(['inventory', '-f', '.', '--output', 'json'], { cwd: dir });
+    const run = await runCliCaptured(['inventory', '-f', '.', '--output', 'json', '--state', 'state'], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
     const list = JSON.parse(run.stdout) as { items: { host: string; status: string }[] };
     assert.deepEqual(

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AptPackageManager } from '../../../../controller/edges/packages/apt/apt-package-manager.js';
 import { collectHostFacts } from '../../../../controller/edges/packages/collect-facts.js';
-import { DnfPackageManager } from '../../../../controller/edges/packages/dnf/dnf-package-manager.js';
 import { factsArgv, parseSections } from '../../../../controller/edges/packages/facts-script.js';
+import { packageManagerFor } from '../../../../controller/edges/packages/host-package-manager.js';
 import { LocalTransport } from '../../../../controller/edges/transport/local-transport.js';
 import { isPatchwardError } from '../../../../controller/errors.js';
 import { FakeTransport, factsOutput } from '../../../fakes/fake-transport.js';
+import { NEEDS_RESTARTING_REQUIRED } from '../../../fixtures/reboot/recorded-outputs.js';
 
 const DEBIAN = 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm';
 const ROCKY = 'ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"';
@@ -17,10 +17,18 @@ const isFacts = (pm: string, pending: string, refresh: string) => (argv: readonl
 
 describe('facts script', () => {
   it('is a fixed script: options only travel as positional parameters', () => {
-    const a = factsArgv({ pendingUpgrades: true, refresh: true, packageManager: 'dnf' });
-    const b = factsArgv({ pendingUpgrades: false, refresh: false });
+    const a = factsArgv({
+      pendingUpgrades: true,
+      refresh: true,
+      packageManager: 'dnf',
+      availableVersions: true,
+      refreshTimeoutSeconds: 7.2,
+      lockWaitSeconds: 30,
+    });
+    const b = factsArgv({ pendingUpgrades: false, refresh: false, refreshTimeoutSeconds: Number.NaN, lockWaitSeconds: -1 });
     assert.equal(a[2], b[2]);
-    assert.deepEqual(a.slice(3), ['patchward-facts', '1', '1', 'dnf']);
+    assert.deepEqual(a.slice(3), ['patchward-facts', '1', '1', 'dnf', '1', '8', '30']);
+    assert.deepEqual(b.slice(3), ['patchward-facts', '0', '0', '', '0', '120', '0']);
   });
 
   it('splits sections and keeps exit codes; a cut-off section has no rc', () => {
@@ -87,7 +95,8 @@ describe('collectHostFacts with a fake transport', () => {
             pm: ['dnf', '0'],
             arch: ['x86_64', '0'],
             packages: ['bash\t(none)\t5.1.8\t9.el9\tx86_64\tbash-5.1.8-9.el9.src.rpm', '1'],
-            reboot: ['', '1'],
+            // Recorded `needs-restarting -r` of a Fedora host (baeldung.com, see test/fixtures/reboot/README.md).
+            reboot: [NEEDS_RESTARTING_REQUIRED, '1'],
             locks: ['', '0'],
             pending: ['', '1'],
           }),
@@ -95,7 +104,7 @@ describe('collectHostFacts with a fake transport', () => {
         },
       },
     ]);
-    const facts = await new DnfPackageManager(transport).collectFacts({ ...OPTIONS, pendingUpgrades: true });
+    const facts = await packageManagerFor('dnf', transport).collectFacts({ ...OPTIONS, pendingUpgrades: true });
     transport.assertDone();
     assert.equal(facts.os.release, 'rocky-9');
     assert.equal(facts.packageManager, 'dnf');
@@ -104,7 +113,10 @@ describe('collectHostFacts with a fake transport', () => {
       ['rpmdb-error'],
     );
     assert.match(facts.packageDb.problems[0]?.detail ?? '', /BDB0113/);
-    assert.deepEqual(facts.reboot, { required: true, reasons: ['needs-restarting -r'] });
+    assert.deepEqual(facts.reboot, {
+      required: true,
+      reasons: ['needs-restarting -r (dbus, dbus-broker, dbus-daemon, glibc, kernel, linux-firmware, systemd)'],
+    });
     assert.equal(facts.pendingUpgrades, undefined);
     assert.match(facts.warnings.join(), /check-update failed/);
   });
@@ -114,7 +126,7 @@ describe('collectHostFacts with a fake transport', () => {
       { argv: isFacts('apt', '0', '0'), reply: { stdout: factsOutput({ 'os-release': ['ID=alpine\nVERSION_ID=3.19', '0'] }) } },
       { argv: isFacts('apt', '0', '0'), reply: { exitCode: 127, stderr: 'sh: not found' } },
     ]);
-    const apt = new AptPackageManager(transport);
+    const apt = packageManagerFor('apt', transport);
     await assert.rejects(apt.collectFacts(OPTIONS), (error: unknown) => isPatchwardError(error) && error.code === 'UnsupportedOs');
     await assert.rejects(apt.collectFacts(OPTIONS), (error: unknown) => isPatchwardError(error) && error.code === 'FactsFailed');
     transport.assertDone();

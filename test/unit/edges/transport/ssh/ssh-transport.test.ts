@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { fingerprintOf, parsePinnedKey } from '../../../../../controller/edges/transport/ssh/host-keys.js';
@@ -7,6 +10,8 @@ import { SshConnectionPool } from '../../../../../controller/edges/transport/ssh
 import { SshTransport } from '../../../../../controller/edges/transport/ssh/ssh-transport.js';
 import { quoteArgv } from '../../../../../controller/edges/transport/quote.js';
 import { Semaphore } from '../../../../../controller/edges/transport/semaphore.js';
+import { openLocalStateStore } from '../../../../../controller/edges/state/local/local-state-store.js';
+import { readTrustedHostKeys, StateHostKeyTrust } from '../../../../../controller/edges/transport/ssh/state-host-key-trust.js';
 import { isPatchwardError } from '../../../../../controller/errors.js';
 import type { KeyRef, SecretReader, SshTarget } from '../../../../../controller/ports/transport.js';
 import { type ExecReply, FakeSshServer, generateKeyPair } from '../../../../fakes/fake-ssh-server.js';
@@ -48,6 +53,8 @@ function targetOf(server: FakeSshServer, overrides: Partial<SshTarget> = {}): Ss
 }
 
 const hasCode = (code: string) => (error: unknown) => isPatchwardError(error) && error.code === code;
+/** A person must act: Stalled, never retried. */
+const stalledWith = (code: string) => (error: unknown) => isPatchwardError(error) && error.code === code && error.kind === 'Stalled';
 
 describe('SshTransport against an in-process SSH server', () => {
   let server: FakeSshServer;
@@ -82,7 +89,7 @@ describe('SshTransport against an in-process SSH server', () => {
     const pool = new SshConnectionPool({ secrets, logger });
     const transport = new SshTransport(targetOf(server, { hostKeys: [pinned] }), pool, { logger });
     await assert.rejects(transport.run(['true'], { timeoutMs: 3000 }), (error: unknown) => {
-      assert.ok(hasCode('HostKeyMismatch')(error));
+      assert.ok(stalledWith('HostKeyMismatch')(error), String(error));
       const message = (error as Error).message;
       assert.ok(message.includes(parsePinnedKey(pinned)?.fingerprint ?? 'x'), message);
       assert.ok(message.includes(parsePinnedKey(server.hostKeyLine)?.fingerprint ?? 'x'), message);
@@ -90,16 +97,95 @@ describe('SshTransport against an in-process SSH server', () => {
     });
   });
 
-  it('refuses an unpinned host unless trust-on-first-use is asked for, then reports the key', async () => {
+  it('refuses an unpinned host unless trust-on-first-use is asked for and has a state directory to record the key in', async () => {
     const pool = new SshConnectionPool({ secrets, logger });
     await assert.rejects(
       new SshTransport(targetOf(server, { hostKeys: [] }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
-      hasCode('HostKeyNotPinned'),
+      stalledWith('HostKeyNotPinned'),
     );
-    const tofu = new SshTransport(targetOf(server, { name: 'h2', hostKeys: [], trustOnFirstUse: true }), pool, { logger });
-    assert.equal((await tofu.run(['true'], { timeoutMs: 3000 })).exitCode, 3);
-    const blob = parsePinnedKey(server.hostKeyLine)?.blob ?? Buffer.alloc(0);
-    assert.deepEqual(pool.trustedOnFirstUse(), [{ host: 'h2', key: server.hostKeyLine, fingerprint: fingerprintOf(blob) }]);
+    await assert.rejects(
+      new SshTransport(targetOf(server, { name: 'h2', hostKeys: [], trustOnFirstUse: true }), pool, { logger }).run(['true'], {
+        timeoutMs: 3000,
+      }),
+      stalledWith('HostKeyNotPinned'),
+    );
+  });
+
+  it('trust-on-first-use records the key in the state store and pins it: a later cycle (new pool) refuses a changed key', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pw-tofu-'));
+    const directory = join(root, 'state');
+    const store = await openLocalStateStore({ directory, now: new Date('2026-12-02T14:00:00Z') });
+    const trust = new StateHostKeyTrust(directory, async () => store);
+    try {
+      const first = new SshConnectionPool({ secrets, logger, hostKeyTrust: trust, now: () => new Date('2026-12-02T14:00:00Z') });
+      const tofu = targetOf(server, { name: 'h2', hostKeys: [], trustOnFirstUse: true });
+      assert.equal((await new SshTransport(tofu, first, { logger }).run(['true'], { timeoutMs: 3000 })).exitCode, 3);
+      const blob = parsePinnedKey(server.hostKeyLine)?.blob ?? Buffer.alloc(0);
+      const expected = {
+        host: 'h2',
+        key: server.hostKeyLine,
+        fingerprint: fingerprintOf(blob),
+        address: `127.0.0.1:${server.port}`,
+        recordedAt: '2026-12-02T14:00:00.000Z',
+      };
+      assert.deepEqual(first.trustedOnFirstUse(), [expected]);
+      assert.deepEqual(await readTrustedHostKeys(store), [expected]);
+      await first.closeAll();
+      // Next cycle: a new pool, same store. The same host (name) now answers with another key.
+      const next = new SshConnectionPool({ secrets, logger, hostKeyTrust: trust });
+      const moved = targetOf(jump, { name: 'h2', hostKeys: [], trustOnFirstUse: true });
+      await assert.rejects(new SshTransport(moved, next, { logger }).run(['true'], { timeoutMs: 3000 }), (error: unknown) => {
+        assert.ok(stalledWith('HostKeyMismatch')(error), String(error));
+        assert.match((error as Error).message, new RegExp(`trusted on first use and recorded in ${directory}`));
+        return true;
+      });
+      assert.deepEqual(next.trustedOnFirstUse(), []);
+      assert.deepEqual(await readTrustedHostKeys(store), [expected], 'the first record stays');
+      // The same key again is fine, and is not reported as newly trusted.
+      assert.equal((await new SshTransport(tofu, next, { logger }).run(['true'], { timeoutMs: 3000 })).exitCode, 3);
+      assert.deepEqual(next.trustedOnFirstUse(), []);
+      await next.closeAll();
+    } finally {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reconnects when the Fleet entry of a host changes (address, port, user or key) and ends the old connection', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const before = { server: server.connectionsAccepted, jump: jump.connectionsAccepted };
+    await new SshTransport(targetOf(server, { name: 'mv' }), pool, { logger }).run(['true'], { timeoutMs: 3000 });
+    await new SshTransport(targetOf(server, { name: 'mv' }), pool, { logger }).run(['true'], { timeoutMs: 3000 });
+    assert.equal(server.connectionsAccepted - before.server, 1, 'same settings: one connection');
+    const moved = targetOf(jump, { name: 'mv', hostKeys: [jump.hostKeyLine] });
+    await new SshTransport(moved, pool, { logger }).run(['true'], { timeoutMs: 3000 });
+    assert.equal(jump.connectionsAccepted - before.jump, 1, 'new port: a new connection to the new place');
+    await new SshTransport({ ...moved, user: 'root' }, pool, { logger }).run(['true'], { timeoutMs: 3000 });
+    await new SshTransport({ ...moved, user: 'root', key: { file: 'id2' } }, pool, { logger }).run(['true'], { timeoutMs: 3000 });
+    assert.equal(jump.connectionsAccepted - before.jump, 3, 'new user, then new key reference: new connections');
+    assert.equal(pool.size, 1);
+    await pool.closeAll();
+  });
+
+  it('reads a private key again once its cache time has passed (a rotated Secret is picked up)', async () => {
+    let reads = 0;
+    let clock = 0;
+    const counting: SecretReader = {
+      read: async (ref) => {
+        reads++;
+        return secrets.read(ref);
+      },
+    };
+    const pool = new SshConnectionPool({ secrets: counting, logger, keyCacheMs: 1000, clock: () => clock });
+    const open = async (name: string) => {
+      await new SshTransport(targetOf(server, { name }), pool, { logger }).run(['true'], { timeoutMs: 3000 });
+    };
+    await open('k1');
+    await open('k2');
+    assert.equal(reads, 1, 'within the cache time the key is read once');
+    clock = 1001;
+    await open('k3');
+    assert.equal(reads, 2, 'after it, the key is read again');
     await pool.closeAll();
   });
 
@@ -116,7 +202,7 @@ describe('SshTransport against an in-process SSH server', () => {
     const pool = new SshConnectionPool({ secrets, logger });
     await assert.rejects(
       new SshTransport(targetOf(server), pool, { logger }).run(['id'], { timeoutMs: 3000, sudo: true }),
-      hasCode('SudoRequiresPassword'),
+      stalledWith('SudoRequiresPassword'),
     );
     assert.equal(server.commands.at(-1), 'sudo -n -- id');
     await pool.closeAll();
@@ -147,7 +233,7 @@ describe('SshTransport against an in-process SSH server', () => {
     await assert.rejects(
       new SshTransport(targetOf(server, { name: 'h4', key: { file: 'garbage' } }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
       (error: unknown) => {
-        assert.ok(hasCode('KeyUnavailable')(error));
+        assert.ok(stalledWith('KeyUnavailable')(error), String(error));
         assert.ok(!(error as Error).message.includes('not a private key'), (error as Error).message);
         return true;
       },
@@ -192,7 +278,7 @@ describe('SshTransport against an in-process SSH server', () => {
     );
     await assert.rejects(
       new SshTransport(targetOf(server, { name: 'h3', key: { file: 'other' } }), pool, { logger }).run(['true'], { timeoutMs: 3000 }),
-      hasCode('AuthFailed'),
+      stalledWith('AuthFailed'),
     );
   });
 
@@ -231,19 +317,27 @@ describe('SshTransport against an in-process SSH server', () => {
     await pool.closeAll();
   });
 
-  it('never runs more commands at once than the fleet-wide limit', async () => {
+  it('never runs more commands at once than the fleet-wide limit, as the server counts them', async () => {
+    const counted = new FakeSshServer({ exec: reply, authorizedKey: clientKey.publicKey });
+    await counted.listen();
     const pool = new SshConnectionPool({ secrets, logger });
     const limit = new Semaphore(2);
-    let peak = 0;
-    const transports = [1, 2, 3, 4, 5].map((n) => new SshTransport(targetOf(server, { name: `c${n}` }), pool, { logger, limit }));
-    await Promise.all(
-      transports.map(async (transport) => {
-        const run = transport.run(['true'], { timeoutMs: 3000 });
-        peak = Math.max(peak, limit.active);
-        await run;
-      }),
-    );
-    assert.ok(peak <= 2);
-    await pool.closeAll();
+    const transports = [1, 2, 3, 4, 5].map((n) => new SshTransport(targetOf(counted, { name: `c${n}` }), pool, { logger, limit }));
+    // Connect first, so that every command is ready to start at once and only the limit holds them back.
+    await Promise.all(transports.map((transport) => transport.run(['true'], { timeoutMs: 3000 })));
+    assert.equal(counted.activeCommands, 0);
+    counted.resetPeak();
+    // Each 'slow' command stays open on the server until it answers, so commands that run together overlap there.
+    try {
+      const results = await Promise.all(transports.map((transport) => transport.run(['slow'], { timeoutMs: 5000 })));
+      assert.deepEqual(
+        results.map((result) => result.stdout),
+        ['done\n', 'done\n', 'done\n', 'done\n', 'done\n'],
+      );
+      assert.equal(counted.peakCommands, 2, 'the server saw exactly the limit of commands at once');
+    } finally {
+      await pool.closeAll();
+      await counted.close();
+    }
   });
 });

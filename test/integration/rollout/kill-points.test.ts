@@ -1,0 +1,159 @@
+/**
+ * Kill-point test: for every step boundary of the host sequence (intent written / side effect done /
+ * outcome written, for each of the six steps), the real `patchward rollout` child process kills
+ * itself with SIGKILL there (test hook PATCHWARD_TEST_KILL_AT, see `patchward rollout --help`),
+ * once at the first host that reaches it (the canary) and once at the second (a ring-2 host). A
+ * new process then finishes the rollout. Checked each time against the hosts' own package logs
+ * (dpkg.log, dnf.rpm.log) and the audit log:
+ * - the rollout finishes, every host has the target versions;
+ * - no host ever got the upgrade twice; the audit log records exactly one apply per host and the
+ *   versions it claims are the ones the host's log shows;
+ * - never more hosts of a ring at once than its maxConcurrent, never a ring out of order;
+ * - the audit chain verifies.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { HOST_STEPS } from '../../../controller/core/rollout/rollout-state.js';
+import { type AuditRecord, parseAuditText, verifyAuditText } from '../../../controller/edges/status/audit-log.js';
+import { ensureSandboxImage, type SandboxFleet, startHosts } from '../../harness/sandbox.js';
+import { installedOn, runPatchward, writeRolloutRepo } from './rollout-repo.js';
+
+const POINTS = ['intent', 'effect', 'recorded'] as const;
+const DEMO = ['pw-libdemo', 'pw-demo-utils'];
+const RING_OF: Record<string, string> = { 'kp-apt-01': 'canary', 'kp-apt-02': 'broad', 'kp-apt-03': 'broad', 'kp-rpm-01': 'broad' };
+const MAX_CONCURRENT: Record<string, number> = { canary: 1, broad: 2 };
+
+/** Upgrades of the demo packages the host's own log shows: [package, from, to]. */
+async function hostUpgrades(fleet: SandboxFleet, host: string): Promise<string[][]> {
+  if (fleet.host(host).flavour === 'rpm') {
+    const log = await fleet.exec(host, ['cat', '/var/log/dnf.rpm.log']);
+    return [...log.stdout.matchAll(/ Upgrade: (pw-libdemo|pw-demo-utils)-([^-\s]+-[^.\s]+)\.noarch/g)].map((m) => [
+      m[1] ?? '',
+      '',
+      m[2] ?? '',
+    ]);
+  }
+  const log = await fleet.exec(host, ['cat', '/var/log/dpkg.log']);
+  return [...log.stdout.matchAll(/ upgrade (pw-libdemo|pw-demo-utils):\S+ (\S+) (\S+)/g)].map((m) => [m[1] ?? '', m[2] ?? '', m[3] ?? '']);
+}
+
+function maxOverlap(spans: readonly [number, number][]): number {
+  const events = spans.flatMap(([start, end]) => [
+    [start, 1],
+    [end, -1],
+  ]);
+  events.sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number));
+  let now = 0;
+  let max = 0;
+  for (const [, delta] of events) {
+    now += delta as number;
+    max = Math.max(max, now);
+  }
+  return max;
+}
+
+async function checkRun(fleet: SandboxFleet, state: string, label: string): Promise<void> {
+  const text = readFileSync(join(state, 'audit.jsonl'), 'utf8');
+  assert.equal(verifyAuditText(text).ok, true, `${label}: audit chain`);
+  const records = parseAuditText(text);
+  const byHost = new Map<string, AuditRecord[]>();
+  for (const record of records) if (record.host !== undefined) byHost.set(record.host, [...(byHost.get(record.host) ?? []), record]);
+  for (const host of Object.keys(RING_OF)) {
+    assert.deepEqual(
+      await installedOn(fleet, host, DEMO),
+      { 'pw-libdemo': '1.0-2', 'pw-demo-utils': '1.0-2' },
+      `${label}: ${host} patched`,
+    );
+    const upgrades = await hostUpgrades(fleet, host);
+    assert.equal(
+      upgrades.filter(([name]) => name === 'pw-libdemo').length,
+      1,
+      `${label}: ${host} got pw-libdemo exactly once: ${JSON.stringify(upgrades)}`,
+    );
+    const mine = byHost.get(host) ?? [];
+    const applies = mine.filter((record) => record.step === 'apply' && (record.outcome === 'succeeded' || record.outcome === 'recovered'));
+    const effective = applies.filter((record) => record.outcome === 'recovered' || !/already installed/.test(record.message ?? ''));
+    assert.equal(effective.length, 1, `${label}: ${host}: one apply in the audit log: ${JSON.stringify(applies)}`);
+    for (const [name, from, to] of upgrades) {
+      assert.equal(effective[0]?.after?.[name ?? ''], to, `${label}: ${host}: audit 'after' of ${name} matches the host log`);
+      if (from !== '') assert.equal(effective[0]?.before?.[name ?? ''], from, `${label}: ${host}: audit 'before' of ${name}`);
+    }
+    assert.equal(
+      mine.filter((record) => record.step === 'host' && record.outcome === 'started').length,
+      1,
+      `${label}: ${host} started once`,
+    );
+    assert.equal(
+      mine.filter((record) => record.step === 'host' && record.outcome === 'succeeded').length,
+      1,
+      `${label}: ${host} succeeded once`,
+    );
+  }
+  if (label.startsWith('apply:effect')) {
+    const recovered = records.filter((record) => record.step === 'apply' && record.outcome === 'recovered');
+    assert.ok(recovered.length >= 1, `${label}: the host killed after its apply was asked, and the finished apply recorded as recovered`);
+  }
+  const spanOf = (host: string): [number, number] => {
+    const mine = byHost.get(host) ?? [];
+    const end = mine.find((record) => record.step === 'host' && record.outcome === 'succeeded');
+    return [Date.parse(mine[0]?.time ?? ''), Date.parse(end?.time ?? '')];
+  };
+  for (const [ring, limit] of Object.entries(MAX_CONCURRENT)) {
+    const spans = Object.keys(RING_OF)
+      .filter((host) => RING_OF[host] === ring)
+      .map(spanOf);
+    assert.ok(maxOverlap(spans) <= limit, `${label}: ring ${ring} ran more than ${limit} hosts at once: ${JSON.stringify(spans)}`);
+  }
+  const canaryDone = spanOf('kp-apt-01')[1];
+  for (const host of ['kp-apt-02', 'kp-apt-03', 'kp-rpm-01']) {
+    assert.ok(spanOf(host)[0] >= canaryDone, `${label}: ${host} started before the canary ring completed`);
+  }
+}
+
+describe('kill-point: SIGKILL at every step boundary, then resume', { timeout: 480_000 }, () => {
+  const work = mkdtempSync(join(tmpdir(), 'pw-killpoint-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  // Every boundary at the canary (the 1st host to reach it); at a ring-2 host (the 2nd, while
+  // another ring-2 host runs beside it) the boundaries where the host or the ring is asked again.
+  const SECOND_HOST_STEPS = new Set(['observe', 'apply', 'reboot']);
+  for (const nth of [1, 2]) {
+    for (const step of HOST_STEPS.filter((name) => nth === 1 || SECOND_HOST_STEPS.has(name))) {
+      for (const point of POINTS) {
+        const label = `${step}:${point}:${nth}`;
+        it(`killed at ${label}`, async () => {
+          await ensureSandboxImage({ quiet: true });
+          const fleet = await startHosts({
+            groups: [
+              { count: 3, flavour: 'apt', namePrefix: 'kp-apt' },
+              { count: 1, flavour: 'rpm', namePrefix: 'kp-rpm' },
+            ],
+          });
+          try {
+            const dir = join(work, label.replaceAll(':', '-'));
+            const repo = join(dir, 'repo');
+            const state = join(dir, 'state');
+            writeRolloutRepo(repo, fleet, {
+              ringOf: (host) => RING_OF[host] ?? 'broad',
+              rings: [
+                { name: 'canary', maxConcurrent: 1, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }] },
+                { name: 'broad', maxConcurrent: 2, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }] },
+              ],
+            });
+            const args = ['rollout', '-f', repo, '--state', state, '--retry-interval', '1'];
+            const killed = await runPatchward(args, { PATCHWARD_TEST_KILL_AT: label });
+            assert.equal(killed.signal, 'SIGKILL', `${label}: the hook killed the process: ${killed.stdout}${killed.stderr}`);
+            const resumed = await runPatchward(args);
+            assert.equal(resumed.code, 0, `${label}: ${resumed.stdout}${resumed.stderr}`);
+            await checkRun(fleet, state, label);
+          } finally {
+            await fleet.stop();
+          }
+        });
+      }
+    }
+  }
+});
