@@ -77,19 +77,19 @@ export async function runAnsiblePlaybook(dir: string, inventory: string, playboo
 
 /** The floor: `xargs -P N` running plain `ssh … apt-get install -y NAME=VERSION…` per host. */
 export async function runPlainSshInstall(
-  ports: string,
+  destinations: string,
   keyPath: string,
   knownHosts: string,
   parallel: number,
 ): Promise<Timed & { ok: number }> {
   const remote = `env DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${TARGETS.join(' ')} >/dev/null && echo @@done`;
-  const ssh = ['ssh', '-i', keyPath, '-p', '{}', ...sshOptions(knownHosts), 'root@127.0.0.1', remote];
-  const result = await timed('xargs', ['-P', String(parallel), '-I{}', '-a', ports, ...ssh]);
+  const ssh = ['ssh', '-i', keyPath, ...sshOptions(knownHosts), '{}', remote];
+  const result = await timed('xargs', ['-P', String(parallel), '-I{}', '-a', destinations, ...ssh]);
   const ok = result.stdout.split('\n').filter((line) => line === '@@done').length;
   return { ...result, ok };
 }
 
-/** The remote command of the floor, for the record. */
+/** The floor's command line, for the record (DESTINATIONS: one `ssh://root@ADDRESS:PORT` per line). */
 export function plainSshCommand(parallel: number): string {
-  return `xargs -P ${parallel} -I{} -a PORTS ssh -i KEY -p {} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=KNOWN_HOSTS root@127.0.0.1 'env DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${TARGETS.join(' ')}'`;
+  return `xargs -P ${parallel} -I{} -a DESTINATIONS ssh -i KEY -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=KNOWN_HOSTS {} 'env DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${TARGETS.join(' ')}'`;
 }
