@@ -4,7 +4,6 @@
  * processes never drive the same state. The engine's stop-gap until the `foundation` branch's
  * `StateStore` (controller/edges/state/) is merged; it implements the same narrow interface.
  */
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
@@ -96,11 +95,13 @@ export class LocalStateDir implements RolloutStateStore {
       await file.close();
     }
     await rename(temp, path);
-    const handle = openSync(dir, 'r');
+    // fsync of the directory off the event loop: a synchronous one froze every host sequence for its
+    // duration (bench/rollout, 50 hosts: 703 calls blocked the loop for 1.2-2.4 s in all).
+    const handle = await open(dir, 'r');
     try {
-      fsyncSync(handle);
+      await handle.sync();
     } finally {
-      closeSync(handle);
+      await handle.close();
     }
   }
 
