@@ -103,7 +103,8 @@ export class SshHostAgent implements HostAgent {
       timeoutMs: this.#timeoutMs,
       sudo: this.#sudo,
     });
-    const bootId = await this.bootId();
+    // The facts script reads the boot id in the same invocation; a second command only when it could not.
+    const bootId = facts.bootId === '' ? await this.bootId() : facts.bootId;
     return {
       os: facts.os,
       packageManager: facts.packageManager,
