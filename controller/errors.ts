@@ -7,8 +7,9 @@
  * - `Transient` — a passing fault; retry with backoff.
  * - `External`  — a named external system failed (forge, ssh, advisory, kube); retry with backoff.
  *
- * Expected outcomes (an invalid policy file, a host outside its window) are returned as values,
- * not thrown. These classes are for failures that cross a boundary.
+ * Expected outcomes (an invalid policy file, a host outside its window) are returned as values
+ * (`Result`), not thrown. These classes are for failures that cross a boundary; the CLI's usage and
+ * input problems are among them (`UsageError`, `InvalidInputError`: Stalled).
  */
 
 export type ErrorKind = 'Stalled' | 'Wait' | 'Transient' | 'External';
@@ -58,11 +59,34 @@ export class ExternalError extends PatchwardError {
   }
 }
 
+/**
+ * A command called wrongly: an unknown option, a missing or out-of-range value (the CLI exits 2 and
+ * prints its usage). Stalled: the caller must change the call.
+ */
+export class UsageError extends StalledError {
+  constructor(message: string, options: { cause?: unknown; context?: ErrorContext } = {}) {
+    super('Usage', message, options);
+  }
+}
+
+/**
+ * An input that cannot be used as given (a policy repository or file, an inventory, a baseline):
+ * the message names the file, and line and field where known. Stalled: a person must fix the input.
+ */
+export class InvalidInputError extends StalledError {
+  constructor(message: string, options: { cause?: unknown; context?: ErrorContext } = {}) {
+    super('InvalidInput', message, options);
+  }
+}
+
 export function isPatchwardError(value: unknown): value is PatchwardError {
   return value instanceof PatchwardError;
 }
 
-/** A returned outcome for expected failures (STYLE.md §5: returned, not thrown). */
+/**
+ * THE returned outcome for expected failures (STYLE.md §5: returned, not thrown): `{ ok: true, value }`
+ * or `{ ok: false, error }`. Use it (with `ok()` / `err()`) instead of ad-hoc `{ ok … }` unions.
+ */
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
 export function ok<T>(value: T): Result<T, never> {

@@ -13,11 +13,13 @@ import { FileSecretReader } from '../edges/transport/secrets/file-secret-reader.
 import { createKubeSecretReader, type KubeSecretReader } from '../edges/transport/secrets/kube-secret-reader.js';
 import { openLocalStateStore } from '../edges/state/local/local-state-store.js';
 import { StateHostKeyTrust } from '../edges/transport/ssh/state-host-key-trust.js';
+import type { StateStore } from '../ports/state-store.js';
+import { InvalidInputError } from '../errors.js';
 import type { KeyRef, SecretReader } from '../ports/transport.js';
 import type { CommandIo } from './command.js';
 
 /** A policy repository or file that cannot be used; the user must fix it (reported, exit 2). */
-export class PolicySourceProblem extends Error {}
+export class PolicySourceProblem extends InvalidInputError {}
 
 /**
  * Loads one policy file (a Fleet, a PatchBaseline …) and validates it as `patchward validate`
@@ -68,6 +70,8 @@ export interface LiveCollection {
   readonly refresh?: boolean;
   /** The state directory (`--state`), where keys trusted on first use are recorded and pinned from then on. */
   readonly stateDirectory: string;
+  /** The store of that directory when the caller has it open already (one process holds its lock once). */
+  readonly stateStore?: StateStore;
 }
 
 /**
@@ -75,8 +79,9 @@ export interface LiveCollection {
  * The state directory is opened (and locked) only if a host relies on trust-on-first-use.
  */
 export async function collectLive(hosts: readonly ResolvedHost[], settings: LiveCollection, io: CommandIo): Promise<FleetInventory> {
+  const given = settings.stateStore;
   const trust = new StateHostKeyTrust(settings.stateDirectory, () =>
-    openLocalStateStore({ directory: settings.stateDirectory, now: new Date() }),
+    given === undefined ? openLocalStateStore({ directory: settings.stateDirectory, now: new Date() }) : Promise.resolve(given),
   );
   let result: FleetInventory;
   try {
@@ -90,7 +95,7 @@ export async function collectLive(hosts: readonly ResolvedHost[], settings: Live
       refresh: settings.refresh ?? false,
     });
   } finally {
-    await (await trust.opened().catch(() => undefined))?.close();
+    if (given === undefined) await (await trust.opened().catch(() => undefined))?.close();
   }
   for (const trusted of result.trustedOnFirstUse) {
     io.stderr.write(

@@ -91,6 +91,7 @@ export interface PackageCommandFailure {
     | 'unresolvable' // dependencies cannot be satisfied
     | 'lock-timeout' // the package lock stayed held past the lock timeout
     | 'install-failed' // the transaction ran and failed (e.g. a maintainer script)
+    | 'removal-refused' // the transaction would remove packages and removals were not allowed (apt --no-remove)
     | 'refresh-failed' // metadata could not be refreshed (or timed out)
     | 'failed'; // anything else
   readonly exitCode: number;
@@ -104,6 +105,12 @@ export interface ApplyOptions extends CommandOptions {
   readonly lockTimeoutSeconds: number;
   /** Allow moving packages to lower versions (rollback). Default false. */
   readonly allowDowngrades?: boolean;
+  /**
+   * Let the transaction remove packages (the approval's `removes` named them and the simulation was
+   * checked). Default false: apt applies with `--no-remove`, so a transaction that changed between
+   * the simulation and the apply cannot remove anything unchecked. (dnf has no such switch.)
+   */
+  readonly allowRemovals?: boolean;
 }
 
 export interface ApplyOutcome {

@@ -13,6 +13,8 @@ export interface ExecReply {
   readonly hang?: boolean;
   /** Answer only after this many milliseconds. */
   readonly delayMs?: number;
+  /** Answer only once this settles (the test decides when the command finishes). */
+  readonly waitFor?: Promise<unknown>;
 }
 
 export interface FakeSshServerOptions {
@@ -111,6 +113,11 @@ export class FakeSshServer {
     return this.#port;
   }
 
+  /** Client connections open right now. */
+  get openConnections(): number {
+    return this.#connections.size;
+  }
+
   /** The pinned-key line of this server. */
   get hostKeyLine(): string {
     return this.hostKey.publicKey;
@@ -150,6 +157,12 @@ function answer(channel: ServerChannel, reply: ExecReply, onSignal: (name: strin
   if (reply.hang === true) {
     // ssh2's server drops `signal` requests after exec, so the client's kill shows as the channel closing.
     channel.on('close', () => onSignal('closed'));
+    channel.resume();
+    return;
+  }
+  if (reply.waitFor !== undefined) {
+    const rest = { ...reply, waitFor: undefined };
+    void reply.waitFor.finally(() => answer(channel, rest, onSignal, finish));
     channel.resume();
     return;
   }

@@ -134,7 +134,43 @@ export async function holdPackageLock(initPid: number, exec: HostExec, flavour: 
   child.stdout.destroy();
   child.stderr.destroy();
   child.unref();
+  // The release returns once the holder is gone (its locks go with it), not when the signal is sent:
+  // a caller that takes the lock right after must not race the dying process.
+  const waitGone = `kill -KILL "$1" 2>/dev/null
+for i in $(seq 1 200); do
+  [ -e "/proc/$1" ] || exit 0
+  case "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" in Z|X|'') exit 0 ;; esac
+  sleep 0.05
+done
+echo "lock holder $1 still alive" >&2; exit 1`;
   return async () => {
-    await exec(['kill', '-KILL', innerPid]);
+    const gone = await exec(['/bin/sh', '-c', waitGone, 'release-lock', innerPid]);
+    if (gone.code !== 0) throw new SandboxError('CommandFailed', `holdPackageLock release: ${gone.stderr.trim()}`, { flavour, innerPid });
   };
+}
+
+/**
+ * Serves the host's /srv/www over HTTP with python3's http.server INSIDE the host, bound to the
+ * host's own address only; waits until it answers. `GET /<file>` is 200 while /srv/www/<file>
+ * exists and 404 once it is removed (a health endpoint a test can break on one host). Returns stop.
+ */
+export async function serveHttp(exec: HostExec, address: string, port: number): Promise<() => Promise<void>> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SandboxError('BadArgument', `serveHttp: bad port ${port}`, { port });
+  const script = 'mkdir -p /srv/www && cd /srv/www && { nohup python3 -m http.server --bind "$1" "$2" >/dev/null 2>&1 & echo $!; }';
+  const started = await exec(['/bin/sh', '-c', script, 'serve', address, String(port)]);
+  const pid = started.stdout.trim();
+  if (started.code !== 0 || !/^\d+$/.test(pid))
+    throw new SandboxError('CommandFailed', `serveHttp: could not start http.server: ${started.stderr.trim()}`, { address, port });
+  for (let tries = 0; tries < 200; tries++) {
+    const answer = await fetch(`http://${address}:${port}/`).catch(() => undefined);
+    if (answer !== undefined) {
+      await answer.body?.cancel();
+      return async () => {
+        await exec(['kill', pid]);
+      };
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  await exec(['kill', pid]);
+  throw new SandboxError('NotReady', `serveHttp: http.server on ${address}:${port} did not answer`, { address, port });
 }

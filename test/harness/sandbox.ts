@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SandboxError } from './errors.js';
 import { cleanRunDir, forgetOnExit, killOnExit, OWNER_FILE, reapAbandonedFleets, TEMP_PREFIX } from './run-dirs.js';
-import { breakPackageDb, holdPackageLock, makeCommandHang, type PackageDbBreakage } from './faults.js';
+import { breakPackageDb, holdPackageLock, makeCommandHang, type PackageDbBreakage, serveHttp } from './faults.js';
 import { renderFleetYaml, type FleetYamlOptions } from './fleet-yaml.js';
 import { generateClientKey, generateHostKey, prepareHostDir, readBootId } from './host-dir.js';
 import {
@@ -318,6 +318,14 @@ export class SandboxFleet {
     if (init === undefined || !isAlive(init))
       return Promise.reject(new SandboxError('HostStopped', `host ${name} is not running`, { host: name }));
     return holdPackageLock(init.pid, (argv, options) => this.exec(name, argv, options), this.stored(name).flavour);
+  }
+
+  /**
+   * A test service: python3's http.server inside the host, serving its /srv/www on the host's own
+   * address and `port` only (the same port on another host's address has nothing). Returns stop.
+   */
+  serveHttp(name: string, port: number): Promise<() => Promise<void>> {
+    return serveHttp((argv, options) => this.exec(name, argv, options), addressOf(this.stored(name)), port);
   }
 
   /** Writes a `Fleet` document (patchward.io/v1alpha1) pinning every host's current key. */

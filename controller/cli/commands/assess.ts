@@ -13,6 +13,7 @@ import { EXIT } from '../command.js';
 import { collectLive, PolicySourceProblem, fleetHostsOf, loadValidPolicyFile, loadValidPolicySet } from '../fleet-source.js';
 import { positiveNumber } from '../options.js';
 import { resolveStateDirectory } from '../../config/state-dir.js';
+import { InvalidInputError, UsageError } from '../../errors.js';
 import { ADVISORY_STREAMS, type AdvisoryStream } from '../../core/advisory/ecosystem.js';
 import { SEVERITY_RANK, isSeverity } from '../../core/advisory/severity.js';
 import { assess, type FleetAssessment } from '../../core/assess/index.js';
@@ -54,9 +55,9 @@ const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR)
   --now RFC3339          the time holds are judged at (default: the current time)
 `;
 
-class UsageProblem extends Error {}
+class UsageProblem extends UsageError {}
 /** An input file that cannot be used (named, with its location); reported without the usage text. */
-class InputProblem extends Error {}
+class InputProblem extends InvalidInputError {}
 
 async function inventoryFiles(target: string): Promise<string[]> {
   const info = await stat(target);

@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveFleetHosts } from '../../core/model/index.js';
-import type { HostProgress, RolloutRecord } from '../../core/rollout/rollout-state.js';
+import type { HostSequence } from '../../core/rollout/rollout-state.js';
+import type { PackageVersion } from '../../core/transaction/index.js';
+import { reinstallPrevious } from '../../edges/host-steps/index.js';
+import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
 import { AuditLog } from '../../edges/status/audit-log.js';
-import { LocalStateDir } from '../../reconcile/rollout/local-state-dir.js';
-import { sshAgents } from '../../reconcile/rollout/rollout-setup.js';
-import { listRollouts, readHosts, readRollout } from '../../reconcile/rollout/rollout-store.js';
+import { StateHostKeyTrust } from '../../edges/transport/ssh/state-host-key-trust.js';
+import type { StateStore } from '../../ports/state-store.js';
+import { engineDocuments } from '../../reconcile/rollout/engine-state.js';
+import { policyHosts, sshFleet } from '../../reconcile/rollout/rollout-wiring.js';
 import type { Command } from '../command.js';
 import { loadValidPolicySet, secretReaderFor } from '../fleet-source.js';
 import { errorText, stateDirOf } from './rollout-shared.js';
@@ -13,28 +16,20 @@ import { errorText, stateDirOf } from './rollout-shared.js';
 const USAGE = `usage: patchward rollback --state DIR HOST [--rollout ID] [-f DIR]
 
 Reinstalls on HOST the exact versions a rollout recorded before it patched the host (the latest
-rollout that changed HOST, or --rollout ID), when the host's repositories still offer them, and
-says which they no longer offer (those are left as they are). Packages the rollout newly installed
-(dependencies) are not removed. The host is reached with the Fleet of the policy repository the
-rollout recorded (or -f DIR).
+rollout that patched HOST, or --rollout ID) when the host's repositories still offer them, and says
+which they no longer offer (those stay as they are). Packages the rollout newly installed (new
+dependencies) are not removed. The host is reached with the Fleet of the policy repository the
+rollout ran from (or -f DIR).
 
-exit: 0 every previous version restored, 1 some version not offered or the reinstall failed, 2 usage
+exit: 0 every previous version restored, 1 some version no longer offered or the reinstall failed, 2 usage
 `;
 
-async function findRollout(
-  store: LocalStateDir,
-  host: string,
-  id: string | undefined,
-): Promise<{ rollout: RolloutRecord; progress: HostProgress } | undefined> {
-  const ids = id === undefined ? await listRollouts(store) : [id];
-  let best: { rollout: RolloutRecord; progress: HostProgress } | undefined;
-  for (const candidate of ids) {
-    const rollout = await readRollout(store, candidate);
-    const progress = rollout === undefined ? undefined : (await readHosts(store, candidate))[host];
-    if (rollout === undefined || progress?.before === undefined || Object.keys(progress.before).length === 0) continue;
-    if (best === undefined || rollout.createdAt > best.rollout.createdAt) best = { rollout, progress };
-  }
-  return best;
+function latestPatch(sequences: readonly HostSequence[], host: string, rollout: string | undefined): HostSequence | undefined {
+  return sequences
+    .filter((sequence) => sequence.host === host && (rollout === undefined || sequence.rolloutId === rollout))
+    .filter((sequence) => Object.values(sequence.before ?? {}).some((version) => version !== ''))
+    .sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''))
+    .at(-1);
 }
 
 export const rollbackCommand: Command = {
@@ -50,6 +45,7 @@ export const rollbackCommand: Command = {
           state: { type: 'string' },
           rollout: { type: 'string' },
           policy: { type: 'string', short: 'f' },
+          namespace: { type: 'string', default: 'default' },
           help: { type: 'boolean', short: 'h', default: false },
         },
         strict: true,
@@ -68,80 +64,85 @@ export const rollbackCommand: Command = {
       io.stderr.write(`patchward rollback: give exactly one HOST\n\n${USAGE}`);
       return 2;
     }
-    const store = new LocalStateDir(stateDirOf(io, parsed.values.state));
+    const stateDir = stateDirOf(io, parsed.values.state);
+    let store: StateStore;
     try {
-      await store.lock();
+      store = await openLocalStateStore({ directory: stateDir, now: new Date() });
     } catch (error) {
       io.stderr.write(`patchward rollback: ${errorText(error)}\n`);
       return 1;
     }
     try {
-      const found = await findRollout(store, host, parsed.values.rollout);
-      if (found === undefined) {
+      const docs = engineDocuments();
+      const sequence = latestPatch(
+        (await store.list(docs.sequence)).map((document) => document.value),
+        host,
+        parsed.values.rollout,
+      );
+      if (sequence === undefined) {
         io.stderr.write(
-          `patchward rollback: no rollout in ${store.dir} recorded previous versions of ${host}${parsed.values.rollout === undefined ? '' : ` (rollout ${parsed.values.rollout})`}\n`,
+          `patchward rollback: no rollout in ${stateDir} recorded previous versions of ${host}${parsed.values.rollout === undefined ? '' : ` in ${parsed.values.rollout}`}\n`,
         );
         return 1;
       }
-      const { rollout, progress } = found;
-      const policyDir = parsed.values.policy === undefined ? rollout.source : resolve(io.cwd, parsed.values.policy);
-      if (policyDir === undefined) {
-        io.stderr.write(`patchward rollback: rollout ${rollout.id} did not record its policy repository: give -f DIR\n`);
+      const policyDir = parsed.values.policy === undefined ? sequence.source : resolve(io.cwd, parsed.values.policy);
+      if (policyDir === undefined || sequence.packageManager === undefined) {
+        io.stderr.write(`patchward rollback: rollout ${sequence.rolloutId} did not record where ${host} is: give -f DIR\n`);
         return 2;
       }
-      const policySet = await loadValidPolicySet(policyDir);
-      const agents = sshAgents(
-        policySet.fleets.flatMap((fleet) => resolveFleetHosts(fleet.resource)),
-        secretReaderFor(io, 'default'),
-        io.logger,
-      );
+      const fleet = sshFleet(policyHosts(await loadValidPolicySet(policyDir)), {
+        secrets: secretReaderFor(io, parsed.values.namespace),
+        hostKeyTrust: new StateHostKeyTrust(stateDir, () => Promise.resolve(store)),
+        logger: io.logger,
+        concurrency: 1,
+        hostTimeoutMs: 120_000,
+        now: () => new Date(),
+      });
       try {
-        const agent = agents.agentFor(host);
-        const pm = progress.packageManager ?? 'apt';
-        const previous = Object.fromEntries(Object.entries(progress.before ?? {}).filter(([, version]) => version !== ''));
-        const offered = await agent.available(Object.keys(previous), pm);
-        const restorable = Object.fromEntries(
-          Object.entries(previous).filter(([name, version]) => offered.some((item) => item.name === name && item.version === version)),
-        );
-        const gone = Object.entries(previous).filter(([name]) => restorable[name] === undefined);
-        for (const [name, version] of gone)
-          io.stdout.write(`${host}: ${name} ${version} is no longer offered by the host's repositories: left as it is\n`);
-        const audit = new AuditLog(store.dir);
+        const access = fleet.access(host, sequence.packageManager);
+        const options = { timeoutMs: access.commandTimeoutMs, sudo: access.sudo };
+        const previous: PackageVersion[] = Object.entries(sequence.before ?? {})
+          .filter(([, version]) => version !== '')
+          .map(([name, version]) => ({ name, version }));
+        const names = previous.map((item) => item.name);
+        const toMap = (list: readonly PackageVersion[]) => Object.fromEntries(list.map((item) => [item.name, item.version]));
+        const current = toMap(await access.packageManager.installedVersions(names, options));
         const started = Date.now();
-        if (Object.keys(restorable).length === 0) return 1;
-        const current = await agent.installed(Object.keys(restorable), pm);
-        const result = await agent.downgrade(restorable, pm);
-        const after = await agent.installed(Object.keys(restorable), pm);
-        const restored = Object.entries(restorable).every(([name, version]) => after[name] === version);
-        await audit.append({
+        const outcome = await reinstallPrevious(access.packageManager, previous, { ...options, lockTimeoutSeconds: 120 });
+        const after = toMap(await access.packageManager.installedVersions(names, options));
+        for (const gone of outcome.notOffered)
+          io.stdout.write(
+            `${host}: ${gone.name} ${gone.version} is no longer offered by the host's repositories: left at ${after[gone.name] ?? '(none)'}\n`,
+          );
+        const restored = previous.filter((item) => after[item.name] === item.version);
+        for (const item of restored) io.stdout.write(`${host}: ${item.name} ${current[item.name] ?? '(none)'} → ${item.version}\n`);
+        const detail =
+          outcome.outcome === 'refused' ? outcome.refusal.message : outcome.outcome === 'failed' ? outcome.failure.message : undefined;
+        await new AuditLog(stateDir).append({
           time: new Date().toISOString(),
-          rollout: rollout.id,
-          revision: rollout.revision,
-          ring: progress.ring,
+          rollout: sequence.rolloutId,
+          ring: sequence.ring,
           host,
           step: 'rollback',
-          outcome: restored ? 'succeeded' : 'failed',
+          outcome: outcome.outcome,
           before: current,
           after,
           durationMs: Date.now() - started,
-          ...(restored ? {} : { message: result.output }),
-          ...(gone.length > 0 ? { signal: `not offered: ${gone.map(([n, v]) => `${n}=${v}`).join(' ')}` } : {}),
+          ...(outcome.notOffered.length > 0
+            ? { signal: `no longer offered: ${outcome.notOffered.map((p) => `${p.name}=${p.version}`).join(' ')}` }
+            : {}),
+          ...(detail === undefined ? {} : { message: detail }),
         });
-        for (const [name, version] of Object.entries(restorable)) {
-          io.stdout.write(
-            `${host}: ${name} ${current[name] || '(none)'} → ${after[name] || '(none)'}${after[name] === version ? '' : ` (wanted ${version})`}\n`,
-          );
-        }
-        if (!restored) io.stderr.write(`patchward rollback: ${host}: reinstall failed (exit ${result.exitCode}): ${result.output}\n`);
-        return restored && gone.length === 0 ? 0 : 1;
+        if (detail !== undefined) io.stderr.write(`patchward rollback: ${host}: ${outcome.outcome}: ${detail}\n`);
+        return restored.length === previous.length ? 0 : 1;
       } finally {
-        await agents.close();
+        await fleet.close();
       }
     } catch (error) {
       io.stderr.write(`patchward rollback: ${errorText(error)}\n`);
       return 1;
     } finally {
-      await store.unlock();
+      await store.close();
     }
   },
 };

@@ -1,20 +1,32 @@
 /**
- * The small state commands: pause, resume (a rollout), cordon, uncordon (a host). Each takes the
- * state directory's exclusive lock, changes one record and appends an audit record.
+ * The small state commands: pause, resume (a rollout), cordon, uncordon (a host). Each opens the
+ * state directory (taking its exclusive lock), changes one document and appends an audit record.
  */
 import { parseArgs } from 'node:util';
-import { ROLLOUT_FORMAT_VERSION } from '../../core/rollout/rollout-state.js';
+import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
 import { AuditLog } from '../../edges/status/audit-log.js';
-import { LocalStateDir } from '../../reconcile/rollout/local-state-dir.js';
+import type { StateStore } from '../../ports/state-store.js';
+import { type EngineDocuments, engineDocuments, listRolloutIds } from '../../reconcile/rollout/engine-state.js';
 import { pauseRollout, resumeRollout } from '../../reconcile/rollout/reconcile-rollout.js';
-import { listRollouts, readCordons, writeCordons } from '../../reconcile/rollout/rollout-store.js';
 import type { Command, CommandIo } from '../command.js';
 import { errorText, ROLLOUT_EXIT, stateDirOf } from './rollout-shared.js';
 
-type Action = (store: LocalStateDir, audit: AuditLog, target: string, reason: string, io: CommandIo) => Promise<number>;
+interface StateAction {
+  readonly store: StateStore;
+  readonly docs: EngineDocuments;
+  readonly audit: AuditLog;
+  readonly target: string;
+  readonly reason: string;
+  readonly io: CommandIo;
+}
 
-export function stateCommand(name: string, summary: string, what: 'ROLLOUT' | 'HOST', action: Action): Command {
-  const usage = `usage: patchward ${name} --state DIR [--reason TEXT] ${what}\n\n${summary}.\n\nexit: 0 done, 1 error (e.g. unknown rollout, state in use), 2 usage\n`;
+export function stateCommand(
+  name: string,
+  summary: string,
+  what: 'ROLLOUT' | 'HOST',
+  action: (context: StateAction) => Promise<number>,
+): Command {
+  const usage = `usage: patchward ${name} --state DIR [--reason TEXT] ${what}\n\n${summary}.\n\nexit: 0 done, 1 error (unknown rollout, state in use), 2 usage\n`;
   return {
     name,
     summary,
@@ -37,50 +49,54 @@ export function stateCommand(name: string, summary: string, what: 'ROLLOUT' | 'H
         return 0;
       }
       const [target, ...extra] = parsed.positionals;
-      if (target === undefined || extra.length > 0) {
+      if (target === undefined || target === '' || extra.length > 0) {
         io.stderr.write(`patchward ${name}: give exactly one ${what}\n\n${usage}`);
         return ROLLOUT_EXIT.usage;
       }
-      const store = new LocalStateDir(stateDirOf(io, parsed.values.state));
+      const dir = stateDirOf(io, parsed.values.state);
+      let store: StateStore;
       try {
-        await store.lock();
-        return await action(store, new AuditLog(store.dir), target, parsed.values.reason ?? `by hand (patchward ${name})`, io);
+        store = await openLocalStateStore({ directory: dir, now: new Date() });
+      } catch (error) {
+        io.stderr.write(`patchward ${name}: ${errorText(error)}\n`);
+        return ROLLOUT_EXIT.failed;
+      }
+      try {
+        const reason = parsed.values.reason ?? `by hand (patchward ${name})`;
+        return await action({ store, docs: engineDocuments(), audit: new AuditLog(dir), target, reason, io });
       } catch (error) {
         io.stderr.write(`patchward ${name}: ${errorText(error)}\n`);
         return ROLLOUT_EXIT.failed;
       } finally {
-        await store.unlock();
+        await store.close();
       }
     },
   };
 }
 
-async function unknownRollout(store: LocalStateDir, id: string, io: CommandIo, name: string): Promise<number> {
-  const known = await listRollouts(store);
-  io.stderr.write(`patchward ${name}: no rollout ${id} in ${store.dir}${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}\n`);
+async function unknownRollout(context: StateAction, name: string): Promise<number> {
+  const known = await listRolloutIds(context.store, context.docs);
+  context.io.stderr.write(
+    `patchward ${name}: no rollout ${context.target} in ${context.store.location}${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}\n`,
+  );
   return ROLLOUT_EXIT.failed;
 }
 
-export const pauseCommand = stateCommand(
-  'pause',
-  'pause a rollout by hand: no host starts until resume',
-  'ROLLOUT',
-  async (store, audit, id, reason, io) => {
-    const paused = await pauseRollout(store, audit, id, reason, new Date());
-    if (paused === undefined) return unknownRollout(store, id, io, 'pause');
-    io.stdout.write(`rollout ${id} paused\n`);
-    return 0;
-  },
-);
+export const pauseCommand = stateCommand('pause', 'pause a rollout by hand: no host starts until resume', 'ROLLOUT', async (context) => {
+  const paused = await pauseRollout(context.store, context.docs, context.audit, context.target, context.reason, new Date());
+  if (paused === undefined) return unknownRollout(context, 'pause');
+  context.io.stdout.write(`rollout ${context.target} paused\n`);
+  return 0;
+});
 
 export const resumeCommand = stateCommand(
   'resume',
-  'resume a halted or paused rollout (failed hosts of the halted ring are tried again)',
+  'resume a halted or paused rollout (hosts the halted ring failed are tried again from the failed step)',
   'ROLLOUT',
-  async (store, audit, id, _reason, io) => {
-    const resumed = await resumeRollout(store, audit, id, new Date());
-    if (resumed === undefined) return unknownRollout(store, id, io, 'resume');
-    io.stdout.write(`rollout ${id} resumed\n`);
+  async (context) => {
+    const resumed = await resumeRollout(context.store, context.docs, context.audit, context.target, new Date());
+    if (resumed === undefined) return unknownRollout(context, 'resume');
+    context.io.stdout.write(`rollout ${context.target} resumed\n`);
     return 0;
   },
 );
@@ -89,30 +105,37 @@ export const cordonCommand = stateCommand(
   'cordon',
   'keep a host out of every rollout without editing the Fleet',
   'HOST',
-  async (store, audit, host, reason, io) => {
-    const cordons = await readCordons(store);
+  async (context) => {
     const now = new Date();
-    await writeCordons(store, {
-      formatVersion: ROLLOUT_FORMAT_VERSION,
-      hosts: { ...cordons.hosts, [host]: { time: now.toISOString(), reason } },
+    await context.store.put(context.docs.cordon, context.target, {
+      host: context.target,
+      at: now.toISOString(),
+      reason: context.reason,
+      by: 'patchward cordon',
     });
-    await audit.append({ time: now.toISOString(), host, step: 'cordon', outcome: 'cordoned', message: reason });
-    io.stdout.write(`host ${host} cordoned\n`);
+    await context.audit.append({
+      time: now.toISOString(),
+      host: context.target,
+      step: 'cordon',
+      outcome: 'cordoned',
+      message: context.reason,
+    });
+    context.io.stdout.write(`host ${context.target} cordoned\n`);
     return 0;
   },
 );
 
-export const uncordonCommand = stateCommand(
-  'uncordon',
-  'let a cordoned host take part in rollouts again',
-  'HOST',
-  async (store, audit, host, reason, io) => {
-    const cordons = await readCordons(store);
-    const { [host]: removed, ...rest } = cordons.hosts;
-    await writeCordons(store, { formatVersion: ROLLOUT_FORMAT_VERSION, hosts: rest });
-    const now = new Date();
-    await audit.append({ time: now.toISOString(), host, step: 'cordon', outcome: 'uncordoned', message: reason });
-    io.stdout.write(removed === undefined ? `host ${host} was not cordoned\n` : `host ${host} uncordoned\n`);
-    return 0;
-  },
-);
+export const uncordonCommand = stateCommand('uncordon', 'let a cordoned host take part in rollouts again', 'HOST', async (context) => {
+  const now = new Date();
+  const existed = (await context.store.get(context.docs.cordon, context.target)) !== undefined;
+  await context.store.delete(context.docs.cordon, context.target);
+  await context.audit.append({
+    time: now.toISOString(),
+    host: context.target,
+    step: 'cordon',
+    outcome: 'uncordoned',
+    message: context.reason,
+  });
+  context.io.stdout.write(existed ? `host ${context.target} uncordoned\n` : `host ${context.target} was not cordoned\n`);
+  return 0;
+});

@@ -1,14 +1,12 @@
 /** Pieces shared by the rollout family of commands (rollout, pause, resume, cordon, uncordon, rollback, report). */
-import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { resolveStateDirectory } from '../../config/state-dir.js';
 import { isPatchwardError } from '../../errors.js';
 import type { CommandIo } from '../command.js';
 
 /** `--state DIR`, else `$XDG_STATE_HOME/patchward`, else `~/.local/state/patchward`. */
 export function stateDirOf(io: CommandIo, option: string | undefined): string {
-  if (option !== undefined) return resolve(io.cwd, option);
-  const xdg = io.env['XDG_STATE_HOME'];
-  if (xdg !== undefined && xdg !== '') return join(xdg, 'patchward');
-  return join(io.env['HOME'] ?? io.cwd, '.local', 'state', 'patchward');
+  return resolveStateDirectory(option, io.env, io.cwd, homedir());
 }
 
 /** Exit codes of `patchward rollout` (issue 10). */

@@ -1,29 +1,34 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { parseArgs, promisify } from 'node:util';
-import { type PolicySet, resolveFleetHosts } from '../../core/model/index.js';
-import type { HostStep } from '../../core/rollout/rollout-state.js';
+import { resolveStateDirectory } from '../../config/state-dir.js';
+import type { PolicySet } from '../../core/model/index.js';
+import { rolloutIdOf, type HostStep } from '../../core/rollout/rollout-state.js';
+import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
 import { AuditLog } from '../../edges/status/audit-log.js';
+import { StateHostKeyTrust } from '../../edges/transport/ssh/state-host-key-trust.js';
+import { engineDocuments } from '../../reconcile/rollout/engine-state.js';
 import type { BoundaryPoint, StepLine } from '../../reconcile/rollout/host-runner.js';
-import { LocalStateDir } from '../../reconcile/rollout/local-state-dir.js';
 import { reconcileRollout, type RolloutOutcome } from '../../reconcile/rollout/reconcile-rollout.js';
-import { rolloutInputsOf, sshAgents } from '../../reconcile/rollout/rollout-setup.js';
+import { planPolicyOf, policyHosts, sshFleet } from '../../reconcile/rollout/rollout-wiring.js';
+import type { StateStore } from '../../ports/state-store.js';
 import type { Command, CommandIo } from '../command.js';
 import { loadValidPolicySet, secretReaderFor } from '../fleet-source.js';
 import { positiveNumber } from '../options.js';
-import { errorText, ROLLOUT_EXIT, stateDirOf } from './rollout-shared.js';
+import { errorText, ROLLOUT_EXIT } from './rollout-shared.js';
 
 const USAGE = `usage: patchward rollout -f DIR --state DIR [--until done|idle] [options]
 
-Rolls the approved baseline of the policy repository DIR out ring by ring over SSH: per host
-observe, preHook, simulate + apply the exact versions, verify, reboot when required, health
-checks; every step recorded in the state directory before and after it happens, and in its
-audit log (audit.jsonl). The rollout id is <baseline>@<revision> (the Git HEAD revision when DIR
-is a Git work tree, else sha256:<digest of the policy files>). Prints one line per host step and
-a summary.
+Rolls the approved baselines of the policy repository DIR out ring by ring over SSH, as
+'patchward plan' shows it: per host read its state, preHook, simulate + apply the exact versions,
+verify, reboot when required, health checks; every step recorded in the state directory before
+and after it happens, and in its audit log (audit.jsonl). The rollout id is
+<baseline>@<revision> (the Git HEAD revision when DIR is a Git work tree, else
+sha256:<digest of the policy files>). Prints one line per host step and a summary.
 
 options:
   -f, --policy DIR        policy repository (validated like 'patchward validate')
@@ -31,11 +36,12 @@ options:
   --until done|idle       done (default): keep going, sleeping through soaks and closed windows,
                           until the rollout is complete or halted; idle: return as soon as
                           nothing can be done now
-  --baseline NAME         the PatchBaseline to roll out (required when there are several)
-  --retry-interval S      seconds before a host that was unreachable is tried again (default 30)
+  --retry-interval S      seconds before an unreachable host is tried again (default 30)
+  --concurrency N         hosts inventoried at once (default 50)
+  --timeout S             per-host inventory deadline in seconds (default 120)
   --namespace NS          namespace of Secrets in ssh.keyRef.secretRef (default: default)
 
-exit: 0 complete, 1 error or a host failed, 2 usage, 3 halted or paused, 4 waiting (soak or window)
+exit: 0 complete, 1 error or a host failed, 2 usage, 3 halted or paused, 4 waiting (soak, window, retry)
 
 Test hook (kill-point test only): PATCHWARD_TEST_KILL_AT=<step>:<intent|effect|recorded>[:N] makes
 the process SIGKILL itself at the N-th (default 1st) time any host reaches that step boundary.
@@ -78,35 +84,31 @@ function formatLine(line: StepLine, now: Date): string {
 }
 
 function summary(outcome: RolloutOutcome): string {
-  const lines = [`rollout ${outcome.id}: ${outcome.phase} (${outcome.reason})`];
-  for (const ring of outcome.rollout.rings) {
-    const hosts = Object.values(outcome.hosts).filter((host) => host.ring === ring);
-    const members = outcome.ringHosts[ring] ?? [];
-    const count = (phase: string) =>
-      phase === 'pending'
-        ? members.length - hosts.filter((host) => host.phase !== 'pending').length
-        : hosts.filter((host) => host.phase === phase).length;
-    const patched = hosts.filter((host) => host.result === 'patched').length;
+  const { plan } = outcome;
+  const lines = [`rollout ${outcome.id}: ${plan.state} (${plan.summary})`];
+  for (const ring of plan.rings) {
+    const c = ring.counts;
     lines.push(
-      `  ring ${ring}: ${count('succeeded')} succeeded (${patched} patched), ${count('failed')} failed, ${count('in-progress')} in progress, ${count('pending')} pending` +
-        `${outcome.rollout.ringRecords[ring]?.completedAt === undefined ? '' : `, completed ${outcome.rollout.ringRecords[ring]?.completedAt}`}`,
+      `  ring ${ring.name}: ${c.succeeded} succeeded, ${c.failed} failed, ${c['in-progress']} in progress, ${c.pending + c.blocked} pending` +
+        `${ring.completedAt === undefined ? '' : `, completed ${ring.completedAt}`} — ${ring.note}`,
     );
-    for (const host of hosts.filter((item) => item.phase === 'failed'))
-      lines.push(`    ${host.host} failed at ${host.failure?.step}: ${host.failure?.reason}`);
+    for (const host of ring.hosts.filter((item) => item.state === 'failed')) lines.push(`    ${host.host} failed: ${host.reason ?? ''}`);
   }
-  for (const left of outcome.leftOut) lines.push(`  left out: ${left.host} (${left.reason})`);
+  for (const left of plan.leftOut) lines.push(`  left out: ${left.host} (${left.reason}: ${left.detail})`);
   return `${lines.join('\n')}\n`;
 }
 
 function exitOf(outcome: RolloutOutcome): number {
-  if (outcome.phase === 'halted' || outcome.phase === 'paused') return ROLLOUT_EXIT.halted;
-  if (outcome.phase === 'waiting') return ROLLOUT_EXIT.waiting;
-  return Object.values(outcome.hosts).some((host) => host.phase === 'failed') ? ROLLOUT_EXIT.failed : ROLLOUT_EXIT.complete;
+  const { state } = outcome.plan;
+  if (state === 'halted' || state === 'paused') return ROLLOUT_EXIT.halted;
+  if (state === 'waiting') return ROLLOUT_EXIT.waiting;
+  if (state === 'stalled') return ROLLOUT_EXIT.failed;
+  return outcome.plan.rings.some((ring) => ring.counts.failed > 0) ? ROLLOUT_EXIT.failed : ROLLOUT_EXIT.complete;
 }
 
 export const rolloutCommand: Command = {
   name: 'rollout',
-  summary: 'roll the approved baseline out ring by ring (crash-safe, audited)',
+  summary: 'roll the approved baselines out ring by ring (crash-safe, audited)',
   usage: USAGE,
   async run(args, io: CommandIo) {
     let values;
@@ -117,8 +119,9 @@ export const rolloutCommand: Command = {
           policy: { type: 'string', short: 'f' },
           state: { type: 'string' },
           until: { type: 'string', default: 'done' },
-          baseline: { type: 'string' },
           'retry-interval': { type: 'string' },
+          concurrency: { type: 'string' },
+          timeout: { type: 'string' },
           namespace: { type: 'string', default: 'default' },
           help: { type: 'boolean', short: 'h', default: false },
         },
@@ -134,8 +137,21 @@ export const rolloutCommand: Command = {
       return ROLLOUT_EXIT.complete;
     }
     const retry = positiveNumber(values['retry-interval'], 30);
-    if (values.policy === undefined || (values.until !== 'done' && values.until !== 'idle') || retry === undefined || retry > 86_400) {
-      io.stderr.write(`patchward rollout: give -f DIR, --until done|idle and a --retry-interval of 1..86400 seconds\n\n${USAGE}`);
+    const concurrency = positiveNumber(values.concurrency, 50);
+    const timeout = positiveNumber(values.timeout, 120);
+    if (
+      values.policy === undefined ||
+      (values.until !== 'done' && values.until !== 'idle') ||
+      retry === undefined ||
+      retry > 86_400 ||
+      concurrency === undefined ||
+      concurrency > 10_000 ||
+      timeout === undefined ||
+      timeout > 86_400
+    ) {
+      io.stderr.write(
+        `patchward rollout: give -f DIR, --until done|idle, --retry-interval and --timeout of 1..86400 seconds, --concurrency 1..10000\n\n${USAGE}`,
+      );
       return ROLLOUT_EXIT.usage;
     }
     const dir = resolve(io.cwd, values.policy);
@@ -146,64 +162,64 @@ export const rolloutCommand: Command = {
       io.stderr.write(`patchward rollout: ${errorText(error)}\n`);
       return ROLLOUT_EXIT.usage;
     }
-    const baselines = policySet.patchBaselines.map((sourced) => sourced.resource);
-    const baseline =
-      values.baseline === undefined
-        ? baselines.length === 1
-          ? baselines[0]
-          : undefined
-        : baselines.find((item) => item.metadata.name === values.baseline);
-    if (baseline === undefined) {
-      io.stderr.write(
-        `patchward rollout: ${values.baseline === undefined ? `${baselines.length} PatchBaselines in ${dir}: name one with --baseline` : `no PatchBaseline ${values.baseline} in ${dir}`}\n`,
-      );
+    if (policySet.patchBaselines.length === 0) {
+      io.stderr.write(`patchward rollout: no PatchBaseline in ${dir}: nothing is approved\n`);
       return ROLLOUT_EXIT.usage;
     }
     const revision = await policyRevision(dir, policySet);
-    const store = new LocalStateDir(stateDirOf(io, values.state));
+    const id = rolloutIdOf(policySet.patchBaselines.map((sourced) => sourced.resource.metadata.name).join('+'), revision);
+    const stateDir = resolveStateDirectory(values.state, io.env, io.cwd, homedir());
+    const clock = () => new Date();
+    let store: StateStore;
     try {
-      await store.lock();
+      store = await openLocalStateStore({ directory: stateDir, now: clock() });
     } catch (error) {
       io.stderr.write(`patchward rollout: ${errorText(error)}\n`);
       return ROLLOUT_EXIT.failed;
     }
-    const agents = sshAgents(
-      policySet.fleets.flatMap((fleet) => resolveFleetHosts(fleet.resource)),
-      secretReaderFor(io, values.namespace),
-      io.logger,
-    );
-    const clock = () => new Date();
-    const inputs = rolloutInputsOf(policySet, baseline, revision, {
+    const fleet = sshFleet(policyHosts(policySet), {
+      secrets: secretReaderFor(io, values.namespace),
+      hostKeyTrust: new StateHostKeyTrust(stateDir, () => Promise.resolve(store)),
+      logger: io.logger,
+      concurrency: Math.floor(concurrency),
+      hostTimeoutMs: timeout * 1000,
+      now: clock,
+    });
+    const boundary = killHook(io.env['PATCHWARD_TEST_KILL_AT']);
+    const inputs = {
+      rolloutId: id,
+      revision,
+      source: dir,
+      policy: planPolicyOf(policySet),
       store,
-      audit: new AuditLog(store.dir),
-      agentFor: agents.agentFor,
+      docs: engineDocuments(),
+      audit: new AuditLog(stateDir),
+      inventory: fleet.inventory,
+      access: fleet.access,
       clock,
       logger: io.logger,
       retryDelayMs: retry * 1000,
-      source: dir,
-      print: (line) => io.stdout.write(formatLine(line, clock())),
-      ...(killHook(io.env['PATCHWARD_TEST_KILL_AT']) === undefined ? {} : { boundary: killHook(io.env['PATCHWARD_TEST_KILL_AT']) }),
-    });
+      print: (line: StepLine) => io.stdout.write(formatLine(line, clock())),
+      ...(boundary === undefined ? {} : { boundary }),
+    };
     try {
-      io.stdout.write(
-        `rollout ${baseline.metadata.name}@${revision}: rings ${inputs.rings.map((ring) => `${ring.plan.name} (${ring.plan.hosts.length})`).join(', ')}\n`,
-      );
+      io.stdout.write(`rollout ${id}: rings ${inputs.policy.rings.map((ring) => ring.metadata.name).join(', ')}\n`);
       for (;;) {
         const outcome = await reconcileRollout(inputs, clock());
-        if (outcome.phase !== 'waiting' || values.until === 'idle') {
+        if (outcome.plan.state !== 'waiting' || values.until === 'idle' || outcome.requeueAfterMs === undefined) {
           io.stdout.write(summary(outcome));
           return exitOf(outcome);
         }
-        const waitMs = Math.min(outcome.requeueAfterMs ?? 30_000, 2_147_000_000);
-        io.stdout.write(`${clock().toISOString()} waiting ${(waitMs / 1000).toFixed(1)} s: ${outcome.reason}\n`);
+        const waitMs = Math.min(outcome.requeueAfterMs, 2_147_000_000);
+        io.stdout.write(`${clock().toISOString()} waiting ${(waitMs / 1000).toFixed(1)} s: ${outcome.plan.summary}\n`);
         await new Promise((done) => setTimeout(done, waitMs));
       }
     } catch (error) {
       io.stderr.write(`patchward rollout: ${errorText(error)}\n`);
       return ROLLOUT_EXIT.failed;
     } finally {
-      await agents.close();
-      await store.unlock();
+      await fleet.close();
+      await store.close();
     }
   },
 };

@@ -97,7 +97,8 @@ export const windowsCommand: Command = {
     if (values.policy === undefined) return usageError(io, '-f POLICY_DIR is required');
     if (values.output !== 'table' && values.output !== 'json')
       return usageError(io, `--output must be table or json, not ${JSON.stringify(values.output)}`);
-    let at = new Date();
+    // Default: now, to the second (what a person reads and types back as --now).
+    let at = new Date(Math.floor(Date.now() / 1000) * 1000);
     if (values.now !== undefined) {
       const parsed = RFC3339.test(values.now) ? DateTime.fromISO(values.now.replace(' ', 'T'), { setZone: true }) : undefined;
       if (parsed === undefined || !parsed.isValid)

@@ -79,17 +79,54 @@ export class AdvisoryIndex {
   }
 }
 
+function inInterval(interval: AffectedInterval, version: string, scheme: VersionScheme): boolean {
+  if (interval.limit !== undefined && scheme.compare(version, interval.limit) >= 0) return false;
+  if (interval.introduced !== undefined && scheme.compare(version, interval.introduced) < 0) return false;
+  if (interval.fixed !== undefined && scheme.compare(version, interval.fixed) >= 0) return false;
+  if (interval.lastAffected !== undefined && scheme.compare(version, interval.lastAffected) > 0) return false;
+  return true;
+}
+
 /**
- * The interval of `entry` that contains `version`, or `'listed'` when the entry has no range and
- * lists the version explicitly, or `undefined` when the version is not affected.
+ * Whether `version` is affected by `entry`, as OSV's `IsVulnerable` evaluates it: listed in
+ * `versions`, or inside any range (`last_affected` inclusive, below the range's `limit`).
+ */
+export function isAffected(entry: AffectedEntry, version: string, scheme: VersionScheme): boolean {
+  if (entry.versions?.has(version) === true) return true;
+  for (const interval of entry.intervals) if (inInterval(interval, version, scheme)) return true;
+  return false;
+}
+
+/**
+ * The lowest `fixed` version of the entry above `version` (any version when undefined) that no
+ * range and no listed version affects: with overlapping ranges, the first version that leaves
+ * every one of them. Undefined when there is none (unfixed).
+ */
+export function lowestFixLeavingAll(entry: AffectedEntry, version: string | undefined, scheme: VersionScheme): string | undefined {
+  for (const candidate of entry.fixedCandidates) {
+    if (version !== undefined && scheme.compare(candidate, version) <= 0) continue;
+    if (!isAffected(entry, candidate, scheme)) return candidate;
+  }
+  return undefined;
+}
+
+export interface EntryMatch {
+  /** The version that fixes it for this host; undefined when no fix is known. */
+  readonly fixed: string | undefined;
+}
+
+/** Undefined when `version` is not affected by `entry`; else the fix for that version. */
+export function matchEntry(entry: AffectedEntry, version: string, scheme: VersionScheme): EntryMatch | undefined {
+  if (!isAffected(entry, version, scheme)) return undefined;
+  return { fixed: lowestFixLeavingAll(entry, version, scheme) };
+}
+
+/**
+ * The first interval of `entry` that contains `version`, or `'listed'` when only the entry's
+ * `versions` list names it, or `undefined` when the version is not affected.
  */
 export function affectedInterval(entry: AffectedEntry, version: string, scheme: VersionScheme): AffectedInterval | 'listed' | undefined {
-  for (const interval of entry.intervals) {
-    if (interval.introduced !== undefined && scheme.compare(version, interval.introduced) < 0) continue;
-    if (interval.fixed !== undefined && scheme.compare(version, interval.fixed) >= 0) continue;
-    if (interval.lastAffected !== undefined && scheme.compare(version, interval.lastAffected) > 0) continue;
-    return interval;
-  }
-  if (entry.intervals.length === 0 && entry.versions?.has(version) === true) return 'listed';
+  for (const interval of entry.intervals) if (inInterval(interval, version, scheme)) return interval;
+  if (entry.versions?.has(version) === true) return 'listed';
   return undefined;
 }

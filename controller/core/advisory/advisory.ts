@@ -24,14 +24,16 @@ export interface Advisory {
 }
 
 /**
- * One half-open interval of affected versions: `introduced <= v < fixed`, or
- * `introduced <= v <= lastAffected`, or `introduced <= v` (no fix known). `introduced` undefined
- * means "from the first version".
+ * One interval of affected versions: `introduced <= v < fixed`, or `introduced <= v <=
+ * lastAffected` (inclusive), or `introduced <= v` (no fix known); and in every case `v < limit`
+ * when the OSV range had `limit` events (the highest of them; a `*` limit means none).
+ * `introduced` undefined means "from the first version".
  */
 export interface AffectedInterval {
   readonly introduced?: string;
   readonly fixed?: string;
   readonly lastAffected?: string;
+  readonly limit?: string;
 }
 
 /** One `affected[]` entry of one advisory for one release and package, ready to match. */
@@ -44,10 +46,23 @@ export interface AffectedEntry {
   readonly naming: PackageNaming;
   readonly package: string;
   readonly intervals: readonly AffectedInterval[];
-  /** Explicit affected versions; used only when the entry has no ECOSYSTEM range. */
+  /** Explicit affected versions, affected in addition to the intervals (OSV: a union). */
   readonly versions?: ReadonlySet<string>;
-  /** The lowest fixed version of the entry, for reports; undefined when no fix is known. */
+  /**
+   * The lowest fixed version that leaves every affected interval and listed version (from the
+   * first version up), for reports; undefined when no fix is known.
+   */
   readonly fixed?: string;
+  /** Every `fixed` version of the intervals, ascending and each once: the candidates for a fix. */
+  readonly fixedCandidates: readonly string[];
+  /**
+   * The module stream (RHEL-family modularity) when a record has several entries for the same
+   * package: `name:stream` from the purl's `rpmmod` qualifier, a `module` field of
+   * `ecosystem_specific`/`database_specific`, or the module tag of the fixed version's release
+   * (`module_el8.6.0+2877+8e437bf5`). Entries of one record, package and module stream are
+   * merged into one entry; each module stream gives its own finding.
+   */
+  readonly moduleStream?: string;
   /** The entry's own rating when the distribution rates per release, else the advisory's. */
   readonly severity: SeverityRating;
 }

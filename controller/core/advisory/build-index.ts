@@ -9,25 +9,31 @@
  *   package name and every version passing the release's `VersionScheme` grammar; a bad name or a
  *   bad range version rejects the entry, a bad item of `versions` drops that item only;
  * - ECOSYSTEM ranges become intervals (events sorted in the scheme's order, as OSV evaluates
- *   them); other range types are ignored; an entry with no range uses its `versions` list;
- *   `introduced` without `fixed` is an UNFIXED interval;
+ *   them); other range types are ignored; `introduced` without `fixed` is an UNFIXED interval;
+ *   `last_affected` is inclusive; `limit` events bound their range (`v < limit`, the highest
+ *   limit of the range; `*` is no bound); the `versions` list is affected IN ADDITION to the
+ *   ranges (a union, OSV `IsVulnerable`);
+ * - the fix reported is the lowest `fixed` version that leaves every affected range and listed
+ *   version (`lowestFixLeavingAll`), so overlapping ranges never suggest a still-affected fix;
+ * - several entries of one record for the same release, package and stream are merged into one
+ *   (one finding), except that different module streams (`moduleStream`) stay apart: one finding
+ *   per module stream, named;
  * - severity: see `severity.ts`; a record nobody rates inherits the rating of a record it names in
  *   `upstream`/`aliases`, else the highest rating of another record sharing one of its CVEs
  *   (source `alias`), so a DSA or a changelog-derived record gets its DEBIAN-CVE's CVSS rating.
  */
 import type { VersionScheme, VersionSchemeId } from '../../ports/version-scheme.js';
-import type { Advisory, AffectedEntry, AffectedInterval, IndexProblem } from './advisory.js';
+import type { Advisory, AffectedEntry, IndexProblem } from './advisory.js';
+import { compileEntry, mergeEntries } from './affected-entry.js';
 import { AdvisoryIndex, type ReleaseIndex } from './advisory-index.js';
 import { parseEcosystem, type EcosystemTarget } from './ecosystem.js';
-import type { OsvAffected, OsvEvent, OsvRecord } from './osv-record.js';
+import type { OsvRecord } from './osv-record.js';
 import {
   UNRATED,
   compareSeverity,
   distroSeverityWord,
   highestCvss,
-  severityOfDebianUrgency,
   severityOfScore,
-  severityOfUbuntuPriority,
   severityOfVendorImpact,
   type SeverityRating,
 } from './severity.js';
@@ -110,126 +116,6 @@ function highestRatingPerCve(records: readonly OsvRecord[], ratings: ReadonlyMap
   return byCve;
 }
 
-function entryRating(affected: OsvAffected, advisory: SeverityRating): SeverityRating {
-  const specific = affected.ecosystem_specific;
-  const scored = advisory.score === undefined ? {} : { score: advisory.score, vector: advisory.vector };
-  const priority = specific?.['ubuntu_priority'];
-  if (typeof priority === 'string') {
-    const level = severityOfUbuntuPriority(priority);
-    if (level !== undefined) return { level, source: 'ubuntu-priority', ...scored };
-  }
-  const urgency = specific?.['urgency'];
-  if (typeof urgency === 'string') {
-    const level = severityOfDebianUrgency(urgency);
-    if (level !== undefined) return { level, source: 'debian-urgency', ...scored };
-  }
-  const cvss = highestCvss(affected.severity);
-  if (cvss !== undefined && advisory.level === undefined)
-    return { level: severityOfScore(cvss.score), source: 'cvss', score: cvss.score, vector: cvss.vector };
-  return advisory;
-}
-
-function eventVersion(event: OsvEvent): string | undefined {
-  return event.introduced ?? event.fixed ?? event.last_affected ?? event.limit;
-}
-
-function compileEvents(events: readonly OsvEvent[], scheme: VersionScheme): AffectedInterval[] {
-  const sorted = [...events].sort((a, b) => {
-    const va = eventVersion(a);
-    const vb = eventVersion(b);
-    if (va === vb) return 0;
-    if (a.introduced === '0') return -1;
-    if (b.introduced === '0') return 1;
-    return va === undefined || vb === undefined ? 0 : scheme.compare(va, vb);
-  });
-  const intervals: AffectedInterval[] = [];
-  let open: { introduced?: string } | undefined;
-  for (const event of sorted) {
-    if (event.introduced !== undefined) {
-      if (open === undefined) open = event.introduced === '0' ? {} : { introduced: event.introduced };
-    } else if (event.fixed !== undefined) {
-      if (open !== undefined) intervals.push({ ...open, fixed: event.fixed });
-      open = undefined;
-    } else if (event.last_affected !== undefined) {
-      if (open !== undefined) intervals.push({ ...open, lastAffected: event.last_affected });
-      open = undefined;
-    }
-  }
-  if (open !== undefined) intervals.push(open);
-  return intervals;
-}
-
-interface EntryContext {
-  readonly advisory: Advisory;
-  readonly target: EcosystemTarget;
-  readonly scheme: VersionScheme;
-  readonly problems: IndexProblem[];
-  readonly counters: { rejectedVersions: number };
-}
-
-function compileEntry(affected: OsvAffected, context: EntryContext): AffectedEntry | undefined {
-  const { advisory, target, scheme, problems } = context;
-  const { ecosystem, name } = affected.package;
-  const where = { advisory: advisory.id, ecosystem, package: name };
-  if (!scheme.isValidPackageName(name)) {
-    problems.push({ ...where, reason: 'invalid-package-name', detail: `'${name}' is not a valid ${scheme.id} package name` });
-    return undefined;
-  }
-  const ranges = (affected.ranges ?? []).filter((range) => range.type === 'ECOSYSTEM');
-  for (const range of ranges) {
-    for (const event of range.events) {
-      const version = eventVersion(event);
-      if (version === undefined || (event.introduced === '0' && version === '0')) continue;
-      if (!scheme.isValidVersion(version)) {
-        problems.push({
-          ...where,
-          version,
-          reason: 'invalid-version',
-          detail: `range version '${version}' is not a valid ${scheme.id} version`,
-        });
-        return undefined;
-      }
-    }
-  }
-  const intervals = ranges.flatMap((range) => compileEvents(range.events, scheme));
-  let versions: Set<string> | undefined;
-  if (intervals.length === 0) {
-    versions = new Set();
-    for (const version of affected.versions ?? []) {
-      if (scheme.isValidVersion(version)) versions.add(version);
-      else {
-        context.counters.rejectedVersions += 1;
-        problems.push({
-          ...where,
-          version,
-          reason: 'invalid-version',
-          detail: `listed version '${version}' is not a valid ${scheme.id} version`,
-        });
-      }
-    }
-    if (versions.size === 0) {
-      problems.push({ ...where, reason: 'no-usable-range', detail: 'no ECOSYSTEM range and no valid versions list' });
-      return undefined;
-    }
-  }
-  let fixed: string | undefined;
-  for (const interval of intervals) {
-    if (interval.fixed !== undefined && (fixed === undefined || scheme.compare(interval.fixed, fixed) < 0)) fixed = interval.fixed;
-  }
-  return {
-    advisory,
-    ecosystem,
-    release: target.release,
-    stream: target.stream,
-    naming: target.naming,
-    package: name,
-    intervals,
-    ...(versions === undefined ? {} : { versions }),
-    ...(fixed === undefined ? {} : { fixed }),
-    severity: entryRating(affected, advisory.severity),
-  };
-}
-
 function makeAdvisory(
   record: OsvRecord,
   ordinal: number,
@@ -285,7 +171,7 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>, options: BuildI
       if (viaCve !== undefined) rating = { ...viaCve, source: 'alias' };
     }
     const advisory = makeAdvisory(record, advisories.size, rating, options.knownExploited);
-    let used = false;
+    const recordEntries = new Map<string, { entry: AffectedEntry; packages: Map<string, AffectedEntry[]> }>();
     for (const affected of record.affected ?? []) {
       const target = parseEcosystem(affected.package.ecosystem);
       if (target === undefined) {
@@ -309,14 +195,21 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>, options: BuildI
         rejectedEntries += 1;
         continue;
       }
-      const list = release.packages.get(entry.package);
-      if (list === undefined) release.packages.set(entry.package, [entry]);
+      const key = [entry.release, entry.package, entry.stream, entry.moduleStream ?? ''].join('\u0000');
+      const same = recordEntries.get(key);
+      recordEntries.set(key, {
+        entry: same === undefined ? entry : mergeEntries(same.entry, entry, release.scheme),
+        packages: release.packages,
+      });
+    }
+    for (const { entry, packages } of recordEntries.values()) {
+      const list = packages.get(entry.package);
+      if (list === undefined) packages.set(entry.package, [entry]);
       else list.push(entry);
       entries += 1;
       perRelease[entry.release] = (perRelease[entry.release] ?? 0) + 1;
-      used = true;
     }
-    if (used) advisories.set(advisory.id, advisory);
+    if (recordEntries.size > 0) advisories.set(advisory.id, advisory);
   }
   const frozen = new Map<string, ReleaseIndex>();
   for (const [key, value] of releases) {

@@ -11,7 +11,7 @@
  * `contentMemo` by content for packages that have advisories).
  */
 import type { Advisory, AffectedEntry } from '../advisory/advisory.js';
-import { affectedInterval, type AdvisoryIndex, type ReleaseIndex } from '../advisory/advisory-index.js';
+import { type AdvisoryIndex, matchEntry, type ReleaseIndex } from '../advisory/advisory-index.js';
 import type { AdvisoryStream } from '../advisory/ecosystem.js';
 import type { HostInventory, InstalledPackage } from '../inventory/host-inventory.js';
 import type {
@@ -94,9 +94,9 @@ function matchVersion(
   const matches: Match[] = [];
   for (const entry of entries) {
     if (!context.streams.has(entry.stream)) continue;
-    const hit = affectedInterval(entry, version, release.index.scheme);
+    const hit = matchEntry(entry, version, release.index.scheme);
     if (hit === undefined) continue;
-    matches.push({ entry, fixed: hit === 'listed' ? undefined : hit.fixed });
+    matches.push({ entry, fixed: hit.fixed });
   }
   const result = matches.length === 0 ? NO_MATCHES : matches;
   byVersion.set(version, result);
@@ -173,6 +173,7 @@ function toFinding(
     score: entry.severity.score,
     knownExploited: advisory.knownExploited,
     stream: entry.stream,
+    moduleStream: entry.moduleStream,
     approved: approval !== undefined,
     approvedMinVersion: approval?.minVersion,
     approvedMissing,

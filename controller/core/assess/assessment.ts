@@ -52,6 +52,8 @@ export interface MissingFix {
   readonly score?: number;
   readonly knownExploited: boolean;
   readonly stream: AdvisoryStream;
+  /** The module stream the finding is for, when the advisory names one per stream (one finding each). */
+  readonly moduleStream?: string | undefined;
   /** Covered by a baseline approval for this release and package. */
   readonly approved: boolean;
   /** The approval's `minVersion`, when approved. */

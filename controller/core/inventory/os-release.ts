@@ -1,3 +1,4 @@
+import { err, ok, type Result } from '../../errors.js';
 import type { OsFamily, OsInfo } from './host-inventory.js';
 
 /** Parses `/etc/os-release` (KEY=value, optionally quoted, `#` comments) into a map. Pure. */
@@ -55,33 +56,30 @@ export function releaseKeyOf(id: string, versionId: string, family: OsFamily): s
   return `${id}-${version}`;
 }
 
-export type OsReleaseResult = { readonly ok: true; readonly value: OsInfo } | { readonly ok: false; readonly problem: string };
+/** The `OsInfo`, or the reason (a sentence) it cannot be used. */
+export type OsReleaseResult = Result<OsInfo, string>;
 
 /** `/etc/os-release` text → `OsInfo`, or the reason it cannot be used. */
 export function parseOsRelease(text: string): OsReleaseResult {
   const fields = parseOsReleaseFields(text);
   const id = fields.get('ID')?.toLowerCase();
   const versionId = fields.get('VERSION_ID');
-  if (id === undefined || id === '') return { ok: false, problem: 'os-release has no ID' };
-  if (versionId === undefined || versionId === '')
-    return { ok: false, problem: `os-release of ${id} has no VERSION_ID (rolling or testing release?)` };
+  if (id === undefined || id === '') return err('os-release has no ID');
+  if (versionId === undefined || versionId === '') return err(`os-release of ${id} has no VERSION_ID (rolling or testing release?)`);
   const idLike = (fields.get('ID_LIKE') ?? '')
     .toLowerCase()
     .split(/\s+/)
     .filter((word) => word !== '');
   const family = osFamilyOf(id, idLike);
-  if (family === undefined) return { ok: false, problem: `unsupported OS ${id} (ID_LIKE: ${idLike.join(' ') || 'none'})` };
+  if (family === undefined) return err(`unsupported OS ${id} (ID_LIKE: ${idLike.join(' ') || 'none'})`);
   const prettyName = fields.get('PRETTY_NAME');
   const codename = fields.get('VERSION_CODENAME');
-  return {
-    ok: true,
-    value: {
-      id,
-      versionId,
-      family,
-      release: releaseKeyOf(id, versionId, family),
-      ...(prettyName === undefined || prettyName === '' ? {} : { prettyName }),
-      ...(codename === undefined || codename === '' ? {} : { codename }),
-    },
-  };
+  return ok({
+    id,
+    versionId,
+    family,
+    release: releaseKeyOf(id, versionId, family),
+    ...(prettyName === undefined || prettyName === '' ? {} : { prettyName }),
+    ...(codename === undefined || codename === '' ? {} : { codename }),
+  });
 }

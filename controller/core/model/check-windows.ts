@@ -1,14 +1,17 @@
-/** MaintenanceWindow checks: time zones, schedules that parse and fire, cutoff < duration, blackouts. */
+/**
+ * MaintenanceWindow checks: time zones, schedules that parse and fire, cutoff < duration, blackouts;
+ * and Rings whose windows will never open again. What is an error does not depend on the day
+ * the check runs (`now` only turns things into warnings): a repository valid yesterday stays
+ * valid today without a commit.
+ */
 import { DateTime } from 'luxon';
-import { compileSchedule, isValidTimeZone, nextOccurrences } from '../windows/schedule.js';
+import { compileSchedule, isValidTimeZone, LIFETIME_HORIZON_MS } from '../windows/schedule.js';
+import { windowsNeverOpenAgain } from '../windows/window.js';
 import { problemAt } from './document-problem.js';
 import { formatDuration, parseDurationSeconds } from './duration.js';
-import type { MaintenanceWindow } from './generated/kinds.js';
+import type { MaintenanceWindow, Ring } from './generated/kinds.js';
 import { PROBLEM_CODES, type Problem } from './problem.js';
 import type { CheckedDocument } from './validate-policy-set.js';
-
-/** A schedule must fire within this horizon from `now` to count as firing. */
-export const FIRE_HORIZON_DAYS = 2 * 366;
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -30,7 +33,6 @@ function checkWindow(document: CheckedDocument<MaintenanceWindow>, now: Date): P
         `unknown time zone ${JSON.stringify(spec.timeZone)}; use an IANA name such as Europe/Berlin or UTC`,
       ),
     );
-  const horizon = new Date(now.getTime() + FIRE_HORIZON_DAYS * 86400 * 1000);
   spec.schedules.forEach((schedule, index) => {
     const path = ['spec', 'schedules', index];
     if (schedule.timeZone === undefined && !zoneValid) return;
@@ -52,18 +54,22 @@ function checkWindow(document: CheckedDocument<MaintenanceWindow>, now: Date): P
         ),
       );
     }
-    const [first] = nextOccurrences(compiled.value, now, 1);
-    if (first === undefined || first.start.getTime() > horizon.getTime()) {
-      const field = schedule.cron !== undefined ? 'cron' : 'rrule';
+    const field = schedule.cron !== undefined ? 'cron' : 'rrule';
+    if (!compiled.value.firesEver()) {
+      problems.push(problemAt(document, [...path, field], PROBLEM_CODES.scheduleNeverFires, 'never fires: no date matches it in any year'));
+      return;
+    }
+    const [next] = compiled.value.starts(now, new Date(now.getTime() + LIFETIME_HORIZON_MS));
+    if (next === undefined)
       problems.push(
         problemAt(
           document,
           [...path, field],
-          PROBLEM_CODES.scheduleNeverFires,
-          `never fires in the next two years (from ${now.toISOString().slice(0, 10)})`,
+          PROBLEM_CODES.scheduleEnded,
+          `has ended (COUNT or UNTIL): it fires no more after ${now.toISOString().slice(0, 10)}; it can be removed`,
+          'warning',
         ),
       );
-    }
   });
   (spec.blackouts ?? []).forEach((blackout, index) => {
     const path = ['spec', 'blackouts', index];
@@ -111,4 +117,39 @@ function checkWindow(document: CheckedDocument<MaintenanceWindow>, now: Date): P
 
 export function checkWindows(windows: readonly CheckedDocument<MaintenanceWindow>[], now: Date): Problem[] {
   return windows.flatMap((document) => checkWindow(document, now));
+}
+
+/**
+ * A warning for each Ring none of whose windows will let a host start again after `now`
+ * (`windowsNeverOpenAgain`, which the engine turns into a Stalled condition). Windows with an
+ * error of their own and unknown window names are left to their own checks.
+ */
+export function checkRingWindows(
+  rings: readonly CheckedDocument<Ring>[],
+  windows: readonly CheckedDocument<MaintenanceWindow>[],
+  now: Date,
+): Problem[] {
+  const usable = new Map(
+    windows
+      .filter((document) => !checkWindow(document, now).some((problem) => problem.severity === 'error'))
+      .map((document) => [document.name, document.resource]),
+  );
+  const problems: Problem[] = [];
+  for (const ring of rings) {
+    const names = ring.resource.spec.windows;
+    const resolved = names.map((name) => usable.get(name));
+    if (resolved.some((window) => window === undefined)) continue;
+    const never = windowsNeverOpenAgain(resolved as MaintenanceWindow[], now);
+    if (never !== undefined)
+      problems.push(
+        problemAt(
+          ring,
+          ['spec', 'windows'],
+          PROBLEM_CODES.ringNeverOpens,
+          `Ring ${ring.name} will not be patched again: ${never.reason}`,
+          'warning',
+        ),
+      );
+  }
+  return problems;
 }

@@ -3,7 +3,7 @@ import { checkBaselines } from './check-baselines.js';
 import { checkFleets } from './check-fleets.js';
 import { checkRings } from './check-rings.js';
 import { checkSelection } from './check-selection.js';
-import { checkWindows } from './check-windows.js';
+import { checkRingWindows, checkWindows } from './check-windows.js';
 import { locationText, problemAt } from './document-problem.js';
 import type { Fleet, MaintenanceWindow, PatchBaseline, PatchPolicy, Ring } from './generated/kinds.js';
 import type { PolicyKind } from './kinds.js';
@@ -40,6 +40,7 @@ export function crossCheckPolicySet(documents: readonly CheckedDocument[], now: 
   problems.push(...fleets.problems);
   const windows = ofKind<MaintenanceWindow>(unique, 'MaintenanceWindow');
   problems.push(...checkWindows(windows, now));
+  problems.push(...checkRingWindows(ofKind<Ring>(unique, 'Ring'), windows, now));
   const baselines = ofKind<PatchBaseline>(unique, 'PatchBaseline');
   problems.push(...checkBaselines(baselines, now));
   const rings = ofKind<Ring>(unique, 'Ring');

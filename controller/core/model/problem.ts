@@ -33,6 +33,10 @@ export const PROBLEM_CODES = {
   unknownTimeZone: 'UnknownTimeZone',
   invalidSchedule: 'InvalidSchedule',
   scheduleNeverFires: 'ScheduleNeverFires',
+  /** Warning: a schedule that fired but will not fire again (RRULE COUNT or UNTIL passed). */
+  scheduleEnded: 'ScheduleEnded',
+  /** Warning: none of a Ring's windows will let a host start again. */
+  ringNeverOpens: 'RingNeverOpens',
   invalidDate: 'InvalidDate',
   emptyPeriod: 'EmptyPeriod',
   unknownRelease: 'UnknownRelease',

@@ -102,7 +102,8 @@ export function buildAuditReport(
   for (const record of records) {
     if (record.step !== 'host' || record.outcome !== 'succeeded' || record.host === undefined) continue;
     for (const advisory of record.advisories ?? []) {
-      const list = (fixed[record.host] ??= []);
+      const list = fixed[record.host] ?? [];
+      fixed[record.host] = list;
       if (!list.includes(advisory)) list.push(advisory);
       const key = `${record.host}\0${advisory}`;
       if (!firstFix.has(key)) firstFix.set(key, { host: record.host, advisory, time: record.time });

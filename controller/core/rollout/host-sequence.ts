@@ -1,74 +1,64 @@
 /**
- * Pure transitions of one host's sequence: begin a step (the intent), finish it, fail it, and what
- * to do with an intent a crash left behind. The driver (`controller/reconcile/rollout/`) records
- * every returned value before it performs the side effect it announces.
+ * Pure transitions of one host's sequence: begin an attempt, begin a step (the intent), finish it,
+ * fail it, and what to do with an intent a crash left behind. The driver
+ * (`controller/reconcile/rollout/`) records every returned value before it performs the side
+ * effect it announces.
  */
-import { HOST_STEPS, type HostFailure, type HostProgress, type HostStep } from './rollout-state.js';
+import { HOST_STEPS, type HostFailure, type HostSequence, type HostStep } from './rollout-state.js';
 
 /** The next step of the current attempt, or undefined when every step is done. */
-export function nextStep(progress: HostProgress): HostStep | undefined {
-  return HOST_STEPS.find((step) => !progress.done.includes(step));
+export function nextStep(sequence: HostSequence): HostStep | undefined {
+  return HOST_STEPS.find((step) => !sequence.done.includes(step));
 }
 
-/** Starts a new attempt of the sequence (a pending host picked by the scheduler). */
-export function beginAttempt(progress: HostProgress, now: Date): HostProgress {
-  const { retryAt: _retry, failure: _failure, intent: _intent, ...rest } = progress;
-  return {
-    ...rest,
-    phase: 'in-progress',
-    attempts: progress.attempts + 1,
-    done: [],
-    startedAt: progress.startedAt ?? now.toISOString(),
-  };
+/** Starts a new attempt (a pending or retryable host the planner started). */
+export function beginAttempt(sequence: HostSequence, attempt: number, now: Date): HostSequence {
+  const { failure: _failure, intent: _intent, finishedAt: _finished, ...rest } = sequence;
+  return { ...rest, phase: 'in-progress', attempts: attempt, done: [], startedAt: now.toISOString() };
 }
 
 /** The intent record written before the step's side effect. */
-export function beginStep(progress: HostProgress, step: HostStep, now: Date, bootIdBefore?: string): HostProgress {
+export function beginStep(sequence: HostSequence, step: HostStep, now: Date, bootIdBefore?: string): HostSequence {
   return {
-    ...progress,
+    ...sequence,
     intent: {
       step,
       startedAt: now.toISOString(),
-      attempt: progress.attempts,
+      attempt: sequence.attempts,
       ...(bootIdBefore === undefined ? {} : { bootIdBefore }),
     },
   };
 }
 
-/** The step finished; `update` carries what it learned (targets, versions, boot ids). */
-export function finishStep(progress: HostProgress, step: HostStep, update: Partial<HostProgress> = {}): HostProgress {
-  const { intent: _intent, ...rest } = progress;
-  return { ...rest, ...update, done: progress.done.includes(step) ? progress.done : [...progress.done, step] };
+/** The step finished; `update` carries what it learned (versions, boot ids). */
+export function finishStep(sequence: HostSequence, step: HostStep, update: Partial<HostSequence> = {}): HostSequence {
+  const { intent: _intent, ...rest } = sequence;
+  return { ...rest, ...update, done: sequence.done.includes(step) ? sequence.done : [...sequence.done, step] };
 }
 
 /** Every step done: the host succeeded. */
-export function succeedHost(progress: HostProgress, now: Date): HostProgress {
-  const { intent: _intent, failure: _failure, retryAt: _retry, ...rest } = progress;
-  const changed = Object.keys(progress.targets ?? {}).length > 0;
-  return { ...rest, phase: 'succeeded', finishedAt: now.toISOString(), result: changed ? 'patched' : 'compliant' };
+export function succeedHost(sequence: HostSequence, now: Date): HostSequence {
+  const { intent: _intent, failure: _failure, ...rest } = sequence;
+  return { ...rest, phase: 'succeeded', finishedAt: now.toISOString() };
 }
 
 /**
- * The step failed. A retriable failure (host unreachable, package database broken or locked) puts
- * the host back to pending until `retryAt`, while attempts remain; otherwise it fails the host.
+ * The step failed: a retriable failure (host unreachable, package database broken or locked) ends
+ * the attempt as `retryable` (the planner tries again while attempts remain); any other fails the host.
  */
-export function failHost(
-  progress: HostProgress,
-  failure: HostFailure,
-  now: Date,
-  limits: { readonly maxAttempts: number; readonly retryDelayMs: number },
-): HostProgress {
-  const { intent: _intent, ...rest } = progress;
-  if (failure.retriable && progress.attempts < limits.maxAttempts) {
-    return { ...rest, phase: 'pending', failure, retryAt: new Date(now.getTime() + limits.retryDelayMs).toISOString() };
-  }
-  return { ...rest, phase: 'failed', failure, finishedAt: now.toISOString() };
+export function failHost(sequence: HostSequence, failure: HostFailure, now: Date): HostSequence {
+  const { intent: _intent, ...rest } = sequence;
+  return { ...rest, phase: failure.retriable ? 'retryable' : 'failed', failure, finishedAt: now.toISOString() };
 }
 
-/** After `resume`: a host that failed in the halted ring gets a fresh set of attempts. */
-export function rearmHost(progress: HostProgress): HostProgress {
-  const { failure: _failure, finishedAt: _finished, retryAt: _retry, intent: _intent, ...rest } = progress;
-  return { ...rest, phase: 'pending', attempts: 0, done: [] };
+/**
+ * After `resume`: a host that failed in the halted ring goes back in progress at the step that
+ * failed (the steps before it stay done: an apply that succeeded is never run again).
+ */
+export function reopenAtFailure(sequence: HostSequence): HostSequence {
+  const { failure, finishedAt: _finished, intent: _intent, ...rest } = sequence;
+  const failedAt = failure === undefined ? 0 : HOST_STEPS.indexOf(failure.step);
+  return { ...rest, phase: 'in-progress', done: HOST_STEPS.slice(0, Math.max(0, failedAt)) };
 }
 
 /**
@@ -81,8 +71,8 @@ export type Recovery =
   | { readonly kind: 'redo'; readonly step: HostStep }
   | { readonly kind: 'ask-host'; readonly step: 'apply' | 'reboot'; readonly bootIdBefore?: string };
 
-export function recoveryFor(progress: HostProgress): Recovery {
-  const intent = progress.intent;
+export function recoveryFor(sequence: HostSequence): Recovery {
+  const intent = sequence.intent;
   if (intent === undefined) return { kind: 'none' };
   if (intent.step === 'apply') return { kind: 'ask-host', step: 'apply' };
   if (intent.step === 'reboot') {
@@ -91,10 +81,7 @@ export function recoveryFor(progress: HostProgress): Recovery {
   return { kind: 'redo', step: intent.step };
 }
 
-/**
- * Whether the host already has every target version (exactly). Decides, after a crash or on a new
- * attempt, that an apply must not run again.
- */
+/** Whether the host already has every target version (exactly): then an apply must not run again. */
 export function hasTargets(targets: Readonly<Record<string, string>>, installed: Readonly<Record<string, string>>): boolean {
   return Object.entries(targets).every(([name, version]) => installed[name] === version);
 }

@@ -22,9 +22,11 @@ export const CLASS_DPKG_UPSTREAM = 4;
 export const CLASS_DPKG_REVISION = 8;
 /** rpm version and release punctuation: `. _ + ~ ^`. */
 export const CLASS_RPM_EVR = 16;
+/** `:` and `-`, which split a version into epoch, version and revision/release. */
+export const CLASS_SEPARATOR = 32;
 
-/** Character class bits by ASCII code; every other code has none. Read-only data. */
-const CHAR_CLASS: Readonly<Uint8Array> = buildCharClass();
+/** Character class bits by ASCII code (index < 128 only); every other code has none. Read-only data. */
+export const CHAR_CLASS_TABLE: Readonly<Uint8Array> = buildCharClass();
 
 function buildCharClass(): Uint8Array {
   const table = new Uint8Array(128);
@@ -34,12 +36,13 @@ function buildCharClass(): Uint8Array {
   for (const char of '.+~-:') table[char.charCodeAt(0)]! |= CLASS_DPKG_UPSTREAM;
   for (const char of '.+~') table[char.charCodeAt(0)]! |= CLASS_DPKG_REVISION;
   for (const char of '._+~^') table[char.charCodeAt(0)]! |= CLASS_RPM_EVR;
+  for (const char of ':-') table[char.charCodeAt(0)]! |= CLASS_SEPARATOR;
   return table;
 }
 
 /** The class bits of a char code (0 outside ASCII). */
 export function charClass(code: number): number {
-  return code < 128 ? (CHAR_CLASS[code] as number) : 0;
+  return code < 128 ? (CHAR_CLASS_TABLE[code] as number) : 0;
 }
 
 export function isDigit(code: number): boolean {

@@ -13,11 +13,14 @@
 import type { Comparison, VersionScheme } from '../../ports/version-scheme.js';
 import {
   CHAR_0,
+  CHAR_9,
+  CHAR_COLON,
   CHAR_DOT,
   CHAR_HYPHEN,
   CHAR_PLUS,
   CHAR_TILDE,
   charClass,
+  compareDigitRuns,
   CLASS_ALPHA,
   CLASS_DIGIT,
   CLASS_DPKG_REVISION,
@@ -25,11 +28,29 @@ import {
   isAlpha,
   isDigit,
   isLowerAlpha,
-  sign,
 } from './char-codes.js';
 import { invalidVersionError, MAX_PACKAGE_NAME_LENGTH, MAX_VERSION_LENGTH } from './invalid-version.js';
 
 const UPSTREAM_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_UPSTREAM;
+
+/** What a UTF-16 code unit is in a version: not allowed, ordinary, `-` or `:`. */
+const NOT_ALLOWED = 0;
+const ORDINARY = 1;
+const HYPHEN = 2;
+const COLON = 3;
+
+/** The kind of every UTF-16 code unit (read-only data, 64 KiB): one lookup, no range test. */
+const KIND_OF_UNIT: Readonly<Uint8Array> = buildUnitKinds();
+
+function buildUnitKinds(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (let code = 0; code < 128; code++) {
+    if (code === CHAR_HYPHEN) table[code] = HYPHEN;
+    else if (code === CHAR_COLON) table[code] = COLON;
+    else table[code] = (charClass(code) & UPSTREAM_CHARS) === 0 ? NOT_ALLOWED : ORDINARY;
+  }
+  return table;
+}
 const REVISION_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_REVISION;
 
 /** dpkg stores the epoch in a C `int`. */
@@ -74,28 +95,55 @@ export function dpkgVersionProblem(version: string): string | undefined {
   return undefined;
 }
 
-/** Weight of one character in a non-digit run; `code` is -1 at the end of the part. */
-function order(code: number): number {
-  if (code < 0 || isDigit(code)) return 0;
-  if (isAlpha(code)) return code;
-  if (code === CHAR_TILDE) return -1;
-  return code + 256;
+/**
+ * Weight of a character in a non-digit run (dpkg's `order`): `~` -1, digits 0 (like the end of
+ * the part), letters their code, every other character its code + 256. ASCII only: compared
+ * strings have passed the grammar.
+ */
+const WEIGHT: Readonly<Int16Array> = buildWeights();
+
+function buildWeights(): Int16Array {
+  const table = new Int16Array(128);
+  for (let code = 0; code < 128; code++) {
+    if (isDigit(code)) table[code] = 0;
+    else if (isAlpha(code)) table[code] = code;
+    else if (code === CHAR_TILDE) table[code] = -1;
+    else table[code] = code + 256;
+  }
+  return table;
 }
 
-/** dpkg's `verrevcmp` on `a[aStart, aEnd)` and `b[bStart, bEnd)`; the sign is the result. */
-function compareParts(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): number {
-  let ai = aStart;
-  let bi = bStart;
+/**
+ * dpkg's `verrevcmp` on `a[aStart, aEnd)` and `b[bStart, bEnd)`; the sign is the result. The
+ * caller may say that the first `equal` characters of both are known to be the same.
+ */
+function compareParts(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number, equal: number): number {
+  let ai = aStart + equal;
+  let bi = bStart + equal;
+  // Equal characters decide nothing: skip the common prefix, then step back to the start of the
+  // digit run it ends in (a digit run is compared as a whole), which is where verrevcmp would be.
+  while (ai < aEnd && bi < bEnd && a.charCodeAt(ai) === b.charCodeAt(bi)) {
+    ai++;
+    bi++;
+  }
+  if (ai === aEnd && bi === bEnd) return 0;
+  for (;;) {
+    if (ai === aStart) break;
+    const previous = a.charCodeAt(ai - 1);
+    if (previous < CHAR_0 || previous > CHAR_9) break;
+    ai--;
+    bi--;
+  }
   while (ai < aEnd || bi < bEnd) {
-    // Non-digit run: compare weights character by character.
+    // Non-digit run: compare weights character by character (the end of a part weighs 0).
     for (;;) {
-      const ac = ai < aEnd ? a.charCodeAt(ai) : -1;
-      const bc = bi < bEnd ? b.charCodeAt(bi) : -1;
-      const aInRun = ac >= 0 && !isDigit(ac);
-      const bInRun = bc >= 0 && !isDigit(bc);
+      const ac = ai < aEnd ? a.charCodeAt(ai) : CHAR_0;
+      const bc = bi < bEnd ? b.charCodeAt(bi) : CHAR_0;
+      const aInRun = ac < CHAR_0 || ac > CHAR_9;
+      const bInRun = bc < CHAR_0 || bc > CHAR_9;
       if (!aInRun && !bInRun) break;
-      const aOrder = order(ac);
-      const bOrder = order(bc);
+      const aOrder = aInRun ? (WEIGHT[ac] as number) : 0;
+      const bOrder = bInRun ? (WEIGHT[bc] as number) : 0;
       if (aOrder !== bOrder) return aOrder - bOrder;
       ai++;
       bi++;
@@ -107,7 +155,7 @@ function compareParts(a: string, aStart: number, aEnd: number, b: string, bStart
     while (ai < aEnd && bi < bEnd) {
       const ac = a.charCodeAt(ai);
       const bc = b.charCodeAt(bi);
-      if (!isDigit(ac) || !isDigit(bc)) break;
+      if (ac < CHAR_0 || ac > CHAR_9 || bc < CHAR_0 || bc > CHAR_9) break;
       if (firstDiff === 0) firstDiff = ac - bc;
       ai++;
       bi++;
@@ -119,36 +167,167 @@ function compareParts(a: string, aStart: number, aEnd: number, b: string, bStart
   return 0;
 }
 
-function epochOf(version: string, colon: number): number {
+/**
+ * The epoch of `version` whose first colon is at `colon`: digits only, at least one, at most
+ * MAX_EPOCH; -1 when it is not a valid epoch.
+ */
+function epochBefore(version: string, colon: number): number {
+  if (colon === 0) return -1;
   let epoch = 0;
-  for (let index = 0; index < colon; index++) epoch = epoch * 10 + (version.charCodeAt(index) - CHAR_0);
+  for (let index = 0; index < colon; index++) {
+    const code = version.charCodeAt(index);
+    if (code < CHAR_0 || code > CHAR_9) return -1;
+    epoch = epoch * 10 + (code - CHAR_0);
+    if (epoch > MAX_EPOCH) return -1;
+  }
   return epoch;
 }
 
-function checked(version: string): void {
-  const problem = dpkgVersionProblem(version);
-  if (problem !== undefined) throw invalidVersionError('dpkg', version, problem);
+/**
+ * Whether the parts found by a scan form a valid version (the rest of `dpkgVersionProblem`'s
+ * rules once every character is known to be allowed somewhere in a version): something after the
+ * epoch's colon; a non-empty revision without a colon after the last hyphen; an upstream part
+ * that is not empty and starts with a digit.
+ */
+function validParts(version: string, firstColon: number, lastColon: number, lastHyphen: number): boolean {
+  const length = version.length;
+  if (firstColon === length - 1) return false;
+  if (lastHyphen === length - 1 || (lastHyphen >= 0 && lastColon > lastHyphen)) return false;
+  const upstreamStart = firstColon + 1;
+  if ((lastHyphen < 0 ? length : lastHyphen) === upstreamStart) return false;
+  const first = version.charCodeAt(upstreamStart);
+  return first >= CHAR_0 && first <= CHAR_9;
 }
 
-/** Compares two valid dpkg versions; throws a `StalledError` (`InvalidVersion`) otherwise. */
+function invalid(version: string): never {
+  throw invalidVersionError('dpkg', version, dpkgVersionProblem(version) ?? 'invalid version');
+}
+
+/**
+ * Compares two valid dpkg versions; throws a `StalledError` (`InvalidVersion`) otherwise. Parses
+ * both strings on every call and caches nothing: one pass checks the grammar of the common prefix
+ * once for both, then of each rest; the comparison starts where they differ.
+ */
 export function compareDpkgVersions(a: string, b: string): Comparison {
-  checked(a);
-  if (a === b) return 0;
-  checked(b);
-  const aColon = a.indexOf(':');
-  const bColon = b.indexOf(':');
-  const aEpoch = aColon < 0 ? 0 : epochOf(a, aColon);
-  const bEpoch = bColon < 0 ? 0 : epochOf(b, bColon);
+  const aLength = a.length;
+  const bLength = b.length;
+  if (aLength === 0 || aLength > MAX_VERSION_LENGTH) invalid(a);
+  if (bLength === 0 || bLength > MAX_VERSION_LENGTH) invalid(b);
+  const shorter = aLength < bLength ? aLength : bLength;
+  // The common prefix: checked once for both; its separators are both strings' separators.
+  let colon = -1;
+  let lastColon = -1;
+  let hyphen = -1;
+  let same = 0;
+  for (; same < shorter; same++) {
+    const code = a.charCodeAt(same);
+    if (code !== b.charCodeAt(same)) break;
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(a);
+      if (kind === HYPHEN) hyphen = same;
+      else {
+        if (colon < 0) colon = same;
+        lastColon = same;
+      }
+    }
+  }
+  // The rest of a.
+  let aColon = colon;
+  let aLastColon = lastColon;
+  let aHyphen = hyphen;
+  for (let index = same; index < aLength; index++) {
+    const code = a.charCodeAt(index);
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(a);
+      if (kind === HYPHEN) aHyphen = index;
+      else {
+        if (aColon < 0) aColon = index;
+        aLastColon = index;
+      }
+    }
+  }
+  const aEpoch = aColon < 0 ? 0 : epochBefore(a, aColon);
+  if (aEpoch < 0 || !validParts(a, aColon, aLastColon, aHyphen)) invalid(a);
+  if (same === aLength && aLength === bLength) return 0;
+  // The rest of b.
+  let bColon = colon;
+  let bLastColon = lastColon;
+  let bHyphen = hyphen;
+  for (let index = same; index < bLength; index++) {
+    const code = b.charCodeAt(index);
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(b);
+      if (kind === HYPHEN) bHyphen = index;
+      else {
+        if (bColon < 0) bColon = index;
+        bLastColon = index;
+      }
+    }
+  }
+  const bEpoch = bColon < 0 ? 0 : epochBefore(b, bColon);
+  if (bEpoch < 0 || !validParts(b, bColon, bLastColon, bHyphen)) invalid(b);
   if (aEpoch !== bEpoch) return aEpoch > bEpoch ? 1 : -1;
-  // A valid version's last hyphen, if any, lies after the epoch: upstream starts with a digit.
-  const aHyphen = a.lastIndexOf('-');
-  const bHyphen = b.lastIndexOf('-');
-  const aUpstreamEnd = aHyphen < 0 ? a.length : aHyphen;
-  const bUpstreamEnd = bHyphen < 0 ? b.length : bHyphen;
-  const upstream = compareParts(a, aColon + 1, aUpstreamEnd, b, bColon + 1, bUpstreamEnd);
-  if (upstream !== 0) return sign(upstream);
+  const aUpstreamEnd = aHyphen < 0 ? aLength : aHyphen;
+  const bUpstreamEnd = bHyphen < 0 ? bLength : bHyphen;
+  // Shortcut: the first difference lies inside the same part of both (the upstream, or the
+  // revision after identical upstreams). Outside a digit run and not between two digits, the
+  // weights of the two characters decide, as verrevcmp's non-digit loop would there; inside or at
+  // the start of digit runs, the two runs' values decide unless they are equal.
+  if (aColon === bColon && same < aLength && same < bLength) {
+    const partStart =
+      same < aUpstreamEnd && same < bUpstreamEnd
+        ? aColon + 1
+        : aUpstreamEnd === bUpstreamEnd && same > aUpstreamEnd
+          ? aUpstreamEnd + 1
+          : -1;
+    if (partStart >= 0) {
+      const ac = a.charCodeAt(same);
+      const bc = b.charCodeAt(same);
+      const aDigit = ac >= CHAR_0 && ac <= CHAR_9;
+      const bDigit = bc >= CHAR_0 && bc <= CHAR_9;
+      const previous = same > partStart ? a.charCodeAt(same - 1) : -1;
+      const previousDigit = previous >= CHAR_0 && previous <= CHAR_9;
+      if (!(aDigit && bDigit) && !previousDigit)
+        return (aDigit ? 0 : (WEIGHT[ac] as number)) < (bDigit ? 0 : (WEIGHT[bc] as number)) ? -1 : 1;
+      let runStart = same;
+      while (runStart > partStart) {
+        const code = a.charCodeAt(runStart - 1);
+        if (code < CHAR_0 || code > CHAR_9) break;
+        runStart--;
+      }
+      let aRunEnd = same;
+      while (aRunEnd < aLength) {
+        const code = a.charCodeAt(aRunEnd);
+        if (code < CHAR_0 || code > CHAR_9) break;
+        aRunEnd++;
+      }
+      let bRunEnd = same;
+      while (bRunEnd < bLength) {
+        const code = b.charCodeAt(bRunEnd);
+        if (code < CHAR_0 || code > CHAR_9) break;
+        bRunEnd++;
+      }
+      const byValue = compareDigitRuns(a, runStart, aRunEnd, b, runStart, bRunEnd);
+      if (byValue !== 0) return byValue;
+    }
+  }
+  // Characters known equal at the start of each part, when both parts start at the same index.
+  const upstreamEqual = aColon === bColon ? knownEqual(same, aColon + 1, aUpstreamEnd, bUpstreamEnd) : 0;
+  const upstream = compareParts(a, aColon + 1, aUpstreamEnd, b, bColon + 1, bUpstreamEnd, upstreamEqual);
+  if (upstream !== 0) return upstream < 0 ? -1 : 1;
   // A missing revision compares as the empty string, so `1.0` equals `1.0-0`.
-  return sign(compareParts(a, aUpstreamEnd + 1, a.length, b, bUpstreamEnd + 1, b.length));
+  const revisionEqual = aUpstreamEnd === bUpstreamEnd ? knownEqual(same, aUpstreamEnd + 1, aLength, bLength) : 0;
+  const revision = compareParts(a, aUpstreamEnd + 1, aLength, b, bUpstreamEnd + 1, bLength, revisionEqual);
+  return revision < 0 ? -1 : revision > 0 ? 1 : 0;
+}
+
+/** How many characters from `start` lie in the common prefix `[0, same)` and in both parts. */
+function knownEqual(same: number, start: number, aEnd: number, bEnd: number): number {
+  const end = same < aEnd ? (same < bEnd ? same : bEnd) : aEnd < bEnd ? aEnd : bEnd;
+  return end > start ? end - start : 0;
 }
 
 /**

@@ -77,9 +77,29 @@ export function rpmVersionProblem(evr: string): string | undefined {
  * `rpmvercmp` on `a[aStart, aEnd)` and `b[bStart, bEnd)`. Identical strings compare equal under
  * this loop as well, so rpm's `strcmp` shortcut needs no special case.
  */
-export function rpmSegmentCompare(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): Comparison {
-  let ai = aStart;
-  let bi = bStart;
+export function rpmSegmentCompare(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number, equal = 0): Comparison {
+  let ai = aStart + equal;
+  let bi = bStart + equal;
+  // Equal characters decide nothing: skip the common prefix, then step back to the start of the
+  // digit or letter run it ends in (runs are compared whole), which is where rpmvercmp would be.
+  while (ai < aEnd && bi < bEnd && a.charCodeAt(ai) === b.charCodeAt(bi)) {
+    ai++;
+    bi++;
+  }
+  if (ai > aStart) {
+    const last = a.charCodeAt(ai - 1);
+    if (isDigit(last)) {
+      while (ai > aStart && isDigit(a.charCodeAt(ai - 1))) {
+        ai--;
+        bi--;
+      }
+    } else if (isAlpha(last)) {
+      while (ai > aStart && isAlpha(a.charCodeAt(ai - 1))) {
+        ai--;
+        bi--;
+      }
+    }
+  }
   while (ai < aEnd || bi < bEnd) {
     while (ai < aEnd && !isSegmentStart(a.charCodeAt(ai))) ai++;
     while (bi < bEnd && !isSegmentStart(b.charCodeAt(bi))) bi++;
@@ -140,28 +160,136 @@ function compareBytes(a: string, aStart: number, aEnd: number, b: string, bStart
   return aLength === bLength ? 0 : aLength > bLength ? 1 : -1;
 }
 
-function checked(evr: string): void {
-  const problem = rpmVersionProblem(evr);
-  if (problem !== undefined) throw invalidVersionError('rpm', evr, problem);
+/** What a UTF-16 code unit is in a version: not allowed, ordinary, `-` or `:`. */
+const NOT_ALLOWED = 0;
+const ORDINARY = 1;
+const HYPHEN = 2;
+const COLON = 3;
+
+/** The kind of every UTF-16 code unit (read-only data, 64 KiB): one lookup, no range test. */
+const KIND_OF_UNIT: Readonly<Uint8Array> = buildUnitKinds();
+
+function buildUnitKinds(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (let code = 0; code < 128; code++) {
+    if (code === CHAR_HYPHEN) table[code] = HYPHEN;
+    else if (code === CHAR_COLON) table[code] = COLON;
+    else table[code] = (charClass(code) & EVR_CHARS) === 0 ? NOT_ALLOWED : ORDINARY;
+  }
+  return table;
 }
 
-/** Compares two valid rpm EVRs; throws a `StalledError` (`InvalidVersion`) otherwise. */
+/**
+ * Whether the separators found by a scan (every character being allowed somewhere in an EVR) make a valid EVR, as
+ * `rpmVersionProblem` decides: at most one colon, after a non-empty run of digits only (the
+ * epoch); a version that is not empty and starts with a letter or digit; at most one hyphen,
+ * after the epoch and not last.
+ */
+function validParts(evr: string, colon: number, colons: number, hyphen: number, hyphens: number): boolean {
+  const length = evr.length;
+  if (colons > 1 || hyphens > 1) return false;
+  if (colon >= 0) {
+    if (colon === 0) return false;
+    for (let index = 0; index < colon; index++) if (!isDigit(evr.charCodeAt(index))) return false;
+  }
+  const versionStart = colon + 1;
+  if (versionStart === length || !isAlnum(evr.charCodeAt(versionStart))) return false;
+  return hyphen !== length - 1;
+}
+
+function invalid(evr: string): never {
+  throw invalidVersionError('rpm', evr, rpmVersionProblem(evr) ?? 'invalid version');
+}
+
+/** How many characters from `start` lie in the common prefix `[0, same)` and in both parts. */
+function knownEqual(same: number, start: number, aEnd: number, bEnd: number): number {
+  const end = same < aEnd ? (same < bEnd ? same : bEnd) : aEnd < bEnd ? aEnd : bEnd;
+  return end > start ? end - start : 0;
+}
+
+/**
+ * Compares two valid rpm EVRs; throws a `StalledError` (`InvalidVersion`) otherwise. Parses both
+ * strings on every call and caches nothing: one pass checks the grammar of the common prefix once
+ * for both, then of each rest; the comparison starts where they differ.
+ */
 export function compareRpmVersions(a: string, b: string): Comparison {
-  checked(a);
-  if (a === b) return 0;
-  checked(b);
-  const aColon = epochColon(a);
-  const bColon = epochColon(b);
+  const aLength = a.length;
+  const bLength = b.length;
+  if (aLength === 0 || aLength > MAX_VERSION_LENGTH) invalid(a);
+  if (bLength === 0 || bLength > MAX_VERSION_LENGTH) invalid(b);
+  const shorter = aLength < bLength ? aLength : bLength;
+  // The common prefix: checked once for both; its separators are both strings' separators.
+  let colon = -1;
+  let colons = 0;
+  let hyphen = -1;
+  let hyphens = 0;
+  let same = 0;
+  for (; same < shorter; same++) {
+    const code = a.charCodeAt(same);
+    if (code !== b.charCodeAt(same)) break;
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(a);
+      if (kind === HYPHEN) {
+        hyphen = same;
+        hyphens++;
+      } else {
+        if (colon < 0) colon = same;
+        colons++;
+      }
+    }
+  }
+  let aColon = colon;
+  let aColons = colons;
+  let aHyphen = hyphen;
+  let aHyphens = hyphens;
+  for (let index = same; index < aLength; index++) {
+    const code = a.charCodeAt(index);
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(a);
+      if (kind === HYPHEN) {
+        aHyphen = index;
+        aHyphens++;
+      } else {
+        if (aColon < 0) aColon = index;
+        aColons++;
+      }
+    }
+  }
+  if (!validParts(a, aColon, aColons, aHyphen, aHyphens)) invalid(a);
+  if (same === aLength && aLength === bLength) return 0;
+  let bColon = colon;
+  let bColons = colons;
+  let bHyphen = hyphen;
+  let bHyphens = hyphens;
+  for (let index = same; index < bLength; index++) {
+    const code = b.charCodeAt(index);
+    const kind = KIND_OF_UNIT[code] as number;
+    if (kind !== ORDINARY) {
+      if (kind === NOT_ALLOWED) invalid(b);
+      if (kind === HYPHEN) {
+        bHyphen = index;
+        bHyphens++;
+      } else {
+        if (bColon < 0) bColon = index;
+        bColons++;
+      }
+    }
+  }
+  if (!validParts(b, bColon, bColons, bHyphen, bHyphens)) invalid(b);
   // A missing epoch is "0"; an empty range compares equal to "0" and to "00".
   const epoch = compareDigitRuns(a, 0, aColon < 0 ? 0 : aColon, b, 0, bColon < 0 ? 0 : bColon);
   if (epoch !== 0) return epoch;
-  const aHyphen = a.indexOf('-', aColon + 1);
-  const bHyphen = b.indexOf('-', bColon + 1);
-  const aVersionEnd = aHyphen < 0 ? a.length : aHyphen;
-  const bVersionEnd = bHyphen < 0 ? b.length : bHyphen;
-  const version = rpmSegmentCompare(a, aColon + 1, aVersionEnd, b, bColon + 1, bVersionEnd);
+  const aVersionEnd = aHyphen < 0 ? aLength : aHyphen;
+  const bVersionEnd = bHyphen < 0 ? bLength : bHyphen;
+  const versionEqual = aColon === bColon ? knownEqual(same, aColon + 1, aVersionEnd, bVersionEnd) : 0;
+  const version = rpmSegmentCompare(a, aColon + 1, aVersionEnd, b, bColon + 1, bVersionEnd, versionEqual);
   if (version !== 0) return version;
-  if (aHyphen >= 0 && bHyphen >= 0) return rpmSegmentCompare(a, aHyphen + 1, a.length, b, bHyphen + 1, b.length);
+  if (aHyphen >= 0 && bHyphen >= 0) {
+    const releaseEqual = aHyphen === bHyphen ? knownEqual(same, aHyphen + 1, aLength, bLength) : 0;
+    return rpmSegmentCompare(a, aHyphen + 1, aLength, b, bHyphen + 1, bLength, releaseEqual);
+  }
   if (aHyphen >= 0) return 1;
   if (bHyphen >= 0) return -1;
   return 0;

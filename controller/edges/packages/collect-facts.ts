@@ -44,7 +44,7 @@ export async function collectHostFacts(
   }
   const sections = parseSections(result.stdout);
   const os = parseOsRelease(sections.get('os-release')?.body ?? '');
-  if (!os.ok) throw new ExternalError('host', FACTS_ERROR_CODES.unsupportedOs, os.problem, { context });
+  if (!os.ok) throw new ExternalError('host', FACTS_ERROR_CODES.unsupportedOs, os.error, { context });
   const [runningKernel = ''] = (sections.get('uname')?.body ?? '').split('\n');
   const pm = (sections.get('pm')?.body ?? '').trim();
   const wantPending = options.pendingUpgrades;

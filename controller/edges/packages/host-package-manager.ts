@@ -150,6 +150,8 @@ export class HostPackageManager implements PackageManager {
       simulate,
       lockTimeoutSeconds: Math.max(0, Math.ceil(options.lockTimeoutSeconds)),
       allowDowngrades: options.allowDowngrades === true,
+      // A simulation must show removals (to name them); an apply must not make unchecked ones.
+      allowRemovals: simulate || options.allowRemovals === true,
     };
   }
 

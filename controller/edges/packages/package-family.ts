@@ -9,6 +9,7 @@ export interface InstallArgvOptions {
   readonly simulate: boolean;
   readonly lockTimeoutSeconds: number;
   readonly allowDowngrades: boolean;
+  readonly allowRemovals: boolean;
 }
 
 /**

@@ -1,49 +1,57 @@
 /**
  * The rollout driver: `reconcileRollout(inputs, now)` does everything that can be done now for one
- * rollout (a baseline at a revision) and returns what happened and when to come back. `patchward
- * rollout` calls it in a loop; the long-running `patchward run` loop will call it on every reconcile.
+ * rollout (the approved baselines at a revision) and returns what happened and when to come back.
+ * `patchward rollout` calls it in a loop; the long-running `patchward run` loop will call it on
+ * every reconcile.
  *
- * Within one call, host sequences run concurrently up to each ring's `maxConcurrent`; whenever one
- * finishes, the pure scheduler (`core/rollout/schedule-rollout.ts`) decides again. Every change is
- * written to the state store before the side effect it announces; a host runs at most once at a
- * time (the store's exclusive lock keeps other processes out, `running` keeps this one honest).
+ * The pure planner (`core/plan` `planRollout`) decides which hosts start, in which order, within
+ * each ring's concurrency, windows, soaks and failure budget; the engine runs each started host's
+ * sequence (`host-runner.ts`) and writes every change to the state store before the side effect it
+ * announces: the planner's `RolloutProgress` at each host start and end, the host's own sequence
+ * record at every step. Whenever a host finishes, the planner decides again. A host runs at most
+ * once at a time: the store's exclusive lock keeps other processes out, `running` this one.
  */
-import type { Approval, PackageHold, Ring } from '../../core/model/generated/kinds.js';
-import { rearmHost } from '../../core/rollout/host-sequence.js';
+import type { HostInventory } from '../../core/inventory/host-inventory.js';
+import { planRollout } from '../../core/plan/plan-rollout.js';
+import type { HostPlan, PlanPolicy, RolloutPlan } from '../../core/plan/plan-types.js';
+import type { RolloutProgress, RolloutStop } from '../../core/plan/rollout-progress.js';
+import { reopenAtFailure } from '../../core/rollout/host-sequence.js';
 import {
-  type HostProgress,
-  type HostStep,
-  newHostProgress,
-  newRollout,
-  type RolloutRecord,
-  rolloutIdOf,
-} from '../../core/rollout/rollout-state.js';
-import {
-  type RingPlan,
-  type RolloutPhase,
-  type ScheduleDecision,
-  scheduleRollout,
-  type WindowGate,
-} from '../../core/rollout/schedule-rollout.js';
-import type { AuditLog } from '../../edges/status/audit-log.js';
+  progressAttemptRefused,
+  progressFinished,
+  progressHalted,
+  progressPaused,
+  progressResumed,
+  progressStarted,
+} from '../../core/rollout/progress-updates.js';
+import { type HostSequence, type HostStep, newHostSequence } from '../../core/rollout/rollout-state.js';
+import type { AuditEntry, AuditLog } from '../../edges/status/audit-log.js';
 import type { Logger } from '../../log.js';
-import type { HostAgent } from './host-agent.js';
-import { type BoundaryPoint, runHost, type StepLine } from './host-runner.js';
-import { readCordons, readHosts, readRollout, type RolloutStateStore, writeHost, writeRollout } from './rollout-store.js';
+import type { StateStore } from '../../ports/state-store.js';
+import {
+  type EngineDocuments,
+  readCordons,
+  readProgress,
+  readProgressOrEmpty,
+  readSequences,
+  writeProgress,
+  writeSequence,
+} from './engine-state.js';
+import { type BoundaryPoint, type HostAccess, runHost, type StepLine } from './host-runner.js';
 
 export interface RolloutInputs {
-  readonly baseline: string;
+  readonly rolloutId: string;
   readonly revision: string;
   /** The policy repository directory, recorded for `rollback`. */
   readonly source?: string;
-  readonly approvals: readonly Approval[];
-  readonly holds: readonly PackageHold[];
-  readonly rings: readonly { readonly plan: RingPlan; readonly ring: Ring }[];
-  readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  readonly store: RolloutStateStore;
+  readonly policy: PlanPolicy;
+  readonly knownExploited?: ReadonlySet<string>;
+  readonly store: StateStore;
+  readonly docs: EngineDocuments;
   readonly audit: AuditLog;
-  readonly agentFor: (host: string) => HostAgent;
-  readonly gates: (now: Date) => Record<string, WindowGate>;
+  /** Fresh inventories (with offered versions and boot id) of these hosts. */
+  readonly inventory: (hosts: readonly string[]) => Promise<HostInventory[]>;
+  readonly access: (host: string, packageManager: 'apt' | 'dnf') => HostAccess;
   readonly clock: () => Date;
   readonly logger: Logger;
   readonly retryDelayMs: number;
@@ -54,186 +62,225 @@ export interface RolloutInputs {
 
 export interface RolloutOutcome {
   readonly id: string;
-  readonly phase: RolloutPhase;
-  readonly reason: string;
-  readonly currentRing?: string;
-  /** When to come back (soak end, window opening, retry); undefined when complete, halted or paused. */
+  readonly plan: RolloutPlan;
+  readonly progress: RolloutProgress;
+  /** When to come back (soak end, window opening, retry back-off); absent when nothing will change by itself. */
   readonly requeueAfterMs?: number;
-  readonly hosts: Readonly<Record<string, HostProgress>>;
-  readonly rollout: RolloutRecord;
-  readonly leftOut: ScheduleDecision['leftOut'];
-  /** Ring → its hosts (as planned for this revision). */
-  readonly ringHosts: Readonly<Record<string, readonly string[]>>;
+}
+
+function hostPlanOf(plan: RolloutPlan, host: string): HostPlan | undefined {
+  for (const ring of plan.rings) for (const entry of ring.hosts) if (entry.host === host) return entry;
+  return undefined;
 }
 
 export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promise<RolloutOutcome> {
-  const id = rolloutIdOf(inputs.baseline, inputs.revision);
+  const { store, docs, rolloutId: id } = inputs;
   const logger = inputs.logger.child({ rollout: id, revision: inputs.revision });
-  const { store } = inputs;
-  const created = newRollout(
-    inputs.baseline,
-    inputs.revision,
-    inputs.rings.map((entry) => entry.plan.name),
-    now,
-  );
-  let rollout = (await readRollout(store, id)) ?? (inputs.source === undefined ? created : { ...created, source: inputs.source });
-  const hosts: Record<string, HostProgress> = await readHosts(store, id);
-  const cordoned = new Set(Object.keys((await readCordons(store)).hosts));
-  const running = new Map<string, Promise<void>>();
-  const ringOf = new Map(inputs.rings.flatMap((entry) => entry.plan.hosts.map((host) => [host, entry] as const)));
-  let rolloutWrites: Promise<void> = Promise.resolve();
-  const saveRollout = (next: RolloutRecord) => {
-    rollout = next;
-    rolloutWrites = rolloutWrites.then(() => writeRollout(store, next));
-    return rolloutWrites;
+  const auditEntry = (entry: Omit<AuditEntry, 'time' | 'rollout' | 'revision'>) =>
+    inputs.audit.append({ time: inputs.clock().toISOString(), rollout: id, revision: inputs.revision, ...entry }).then(() => undefined);
+  const existing = await readProgress(store, docs, id);
+  let progress = existing ?? (await readProgressOrEmpty(store, docs, id, inputs.revision));
+  let writes: Promise<void> = Promise.resolve();
+  const saveProgress = (next: RolloutProgress): Promise<void> => {
+    progress = next;
+    writes = writes.then(() => writeProgress(store, docs, next));
+    return writes;
   };
-  const auditEntry = (entry: Parameters<AuditLog['append']>[0]) => inputs.audit.append(entry).then(() => undefined);
-  if ((await readRollout(store, id)) === undefined) {
-    await saveRollout(rollout);
+  if (existing === undefined) {
+    await saveProgress({ ...progress, startedAt: now.toISOString() });
     await auditEntry({
-      time: now.toISOString(),
-      rollout: id,
-      revision: inputs.revision,
       step: 'rollout',
       outcome: 'created',
-      message: `rings ${rollout.rings.join(', ')}`,
+      message: `rings ${inputs.policy.rings.map((ring) => ring.metadata.name).join(', ')}`,
     });
   }
-
-  let decision: ScheduleDecision;
+  const sequences = await readSequences(store, docs, id);
+  const cordons = await readCordons(store, docs);
+  let inventory = await inputs.inventory(inputs.policy.hosts.map((host) => host.name));
+  const running = new Map<string, Promise<void>>();
+  const askedAfresh = new Set<string>();
+  let plan: RolloutPlan;
+  let ran = false;
   for (;;) {
     const at = inputs.clock();
-    decision = scheduleRollout({
-      rollout,
-      rings: inputs.rings.map((entry) => entry.plan),
-      hosts,
-      cordoned,
-      running: new Set(running.keys()),
-      gates: inputs.gates(at),
-      now: at,
-    });
-    if (decision.rollout !== rollout) {
-      const halted = decision.rollout.halt !== undefined && rollout.halt === undefined;
-      const completed = decision.rollout.completedAt !== undefined && rollout.completedAt === undefined;
-      await saveRollout(decision.rollout);
-      if (halted) {
-        const halt = decision.rollout.halt;
-        await auditEntry({
-          time: at.toISOString(),
-          rollout: id,
-          revision: inputs.revision,
-          ring: halt?.ring,
-          step: 'rollout',
-          outcome: 'halted',
-          signal: halt?.reason,
-          message: halt?.message,
-        });
-        logger.warn({ ring: halt?.ring, reason: halt?.reason }, 'rollout halted');
-      }
-      if (completed)
-        await auditEntry({ time: at.toISOString(), rollout: id, revision: inputs.revision, step: 'rollout', outcome: 'completed' });
+    plan = planRollout(
+      {
+        policy: inputs.policy,
+        inventory,
+        progress,
+        cordons,
+        ...(inputs.knownExploited === undefined ? {} : { knownExploited: inputs.knownExploited }),
+      },
+      at,
+    );
+    if (plan.halt !== undefined && progress.halted === undefined) {
+      const stop: RolloutStop = {
+        at: at.toISOString(),
+        reason: `FailureBudgetExceeded: ${plan.halt.reason}`,
+        ring: plan.halt.ring,
+        by: 'patchward',
+      };
+      await saveProgress(progressHalted(progress, stop));
+      await auditEntry({
+        ring: plan.halt.ring,
+        step: 'rollout',
+        outcome: 'halted',
+        signal: 'FailureBudgetExceeded',
+        message: plan.halt.reason,
+      });
+      logger.warn({ ring: plan.halt.ring, reason: plan.halt.reason }, 'rollout halted');
+      continue;
     }
-    for (const host of decision.start) {
-      if (running.has(host)) continue;
-      const entry = ringOf.get(host);
-      if (entry === undefined) continue;
-      const progress = hosts[host] ?? newHostProgress(host, entry.plan.name);
-      const task = runHost(progress, {
-        rolloutId: id,
-        revision: inputs.revision,
-        ring: entry.ring,
-        maxAttempts: entry.plan.maxAttempts,
-        retryDelayMs: inputs.retryDelayMs,
-        approvals: inputs.approvals,
-        holds: inputs.holds,
-        labels: inputs.labels[host] ?? {},
-        agent: inputs.agentFor(host),
-        clock: inputs.clock,
-        save: async (next) => {
-          hosts[host] = next;
-          await writeHost(store, id, next);
+    for (const ring of plan.rings) {
+      if (ring.phase === 'complete' && ring.completedAt !== undefined && progress.rings[ring.name]?.completedAt === undefined) {
+        await saveProgress({ ...progress, rings: { ...progress.rings, [ring.name]: { completedAt: ring.completedAt } } });
+      }
+    }
+    let replan = false;
+    for (const start of plan.start) {
+      if (running.has(start.host)) continue;
+      const hostPlan = hostPlanOf(plan, start.host);
+      if (start.block !== undefined && !start.resume) {
+        // The inventory says the host cannot run: ask it afresh; the attempt counts when it still cannot.
+        if (!askedAfresh.has(start.host) && start.block.kind !== 'no-candidate') {
+          askedAfresh.add(start.host);
+          const fresh = await inputs.inventory([start.host]);
+          inventory = [...inventory.filter((item) => item.host !== start.host), ...fresh];
+          if (fresh.every((item) => item.status === 'ok' && item.packageDb?.healthy !== false)) {
+            replan = true;
+            continue;
+          }
+        }
+        await saveProgress(
+          progressAttemptRefused(progress, start.host, start.attempt, start.block.detail, inputs.clock(), inputs.retryDelayMs),
+        );
+        await auditEntry({
+          ring: start.ring,
+          host: start.host,
+          step: 'observe',
+          outcome: 'retry',
+          signal: start.block.kind,
+          message: start.block.detail,
+        });
+        inputs.print?.({ host: start.host, ring: start.ring, step: 'observe', outcome: 'retry', detail: start.block.detail });
+        continue;
+      }
+      const packageManager = hostPlan?.packageManager ?? sequences[start.host]?.packageManager;
+      let sequence = sequences[start.host] ?? newHostSequence(id, start.host, start.ring);
+      if (!start.resume || sequence.targets === undefined) {
+        const packages = hostPlan?.packages ?? [];
+        sequence = {
+          ...sequence,
+          ...(packageManager === undefined ? {} : { packageManager }),
+          targets: Object.fromEntries(packages.map((change) => [change.name, change.to])),
+          allowedRemovals: hostPlan?.allowedRemovals ?? [],
+          advisories: [...new Set(packages.flatMap((change) => change.advisories))].sort(),
+          ...(inputs.source === undefined ? {} : { source: inputs.source }),
+        };
+      }
+      if (packageManager === undefined) continue;
+      const started = { ...sequence, attempts: start.attempt, ...(start.resume ? {} : { startedAt: inputs.clock().toISOString() }) };
+      await saveProgress(progressStarted(progress, started, inputs.clock()));
+      ran = true;
+      const host = start.host;
+      const task = runHost(
+        sequence,
+        { attempt: start.attempt, resume: start.resume },
+        {
+          ring:
+            inputs.policy.rings.find((ring) => ring.metadata.name === start.ring) ??
+            (inputs.policy.rings[0] as PlanPolicy['rings'][number]),
+          access: inputs.access(host, packageManager),
+          clock: inputs.clock,
+          save: async (next) => {
+            sequences[host] = next;
+            await writeSequence(store, docs, next);
+          },
+          audit: auditEntry,
+          halt: async (reason, message) => {
+            await saveProgress(
+              progressHalted(progress, {
+                at: inputs.clock().toISOString(),
+                reason: `${reason}: ${message}`,
+                ring: start.ring,
+                host,
+                by: 'patchward',
+              }),
+            );
+            await auditEntry({ ring: start.ring, host, step: 'rollout', outcome: 'halted', signal: reason, message });
+          },
+          print: inputs.print ?? (() => undefined),
+          boundary: inputs.boundary ?? (() => undefined),
         },
-        audit: (audited) => auditEntry({ time: inputs.clock().toISOString(), rollout: id, revision: inputs.revision, ...audited }),
-        halt: async (halt) => {
-          if (rollout.halt !== undefined) return;
-          await saveRollout({ ...rollout, halt: { ...halt, time: inputs.clock().toISOString() } });
-          await auditEntry({
-            time: inputs.clock().toISOString(),
-            rollout: id,
-            revision: inputs.revision,
-            ring: halt.ring,
-            step: 'rollout',
-            outcome: 'halted',
-            signal: halt.reason,
-            message: halt.message,
-          });
-        },
-        print: inputs.print ?? (() => undefined),
-        boundary: inputs.boundary ?? (() => undefined),
-      })
-        .then(() => undefined)
+      )
+        .then((finished) => saveProgress(progressFinished(progress, finished, inputs.clock(), inputs.retryDelayMs)))
         .catch((error: unknown) => {
           logger.error({ host, err: error }, 'host sequence failed unexpectedly');
         })
         .finally(() => running.delete(host));
       running.set(host, task);
     }
+    if (replan) continue;
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
-  await rolloutWrites;
-  const waitMs = decision.waitUntil === undefined ? undefined : Math.max(0, Date.parse(decision.waitUntil) - inputs.clock().getTime());
-  return {
-    id,
-    phase: decision.phase,
-    reason: decision.reason,
-    ...(decision.currentRing === undefined ? {} : { currentRing: decision.currentRing }),
-    ...(decision.phase === 'waiting' ? { requeueAfterMs: waitMs ?? 30_000 } : {}),
-    hosts,
-    rollout,
-    leftOut: decision.leftOut,
-    ringHosts: Object.fromEntries(inputs.rings.map((entry) => [entry.plan.name, entry.plan.hosts])),
-  };
+  await writes;
+  if (plan.state === 'complete' && ran) await auditEntry({ step: 'rollout', outcome: 'completed', message: plan.summary });
+  const waitMs = plan.nextAt === undefined ? undefined : Math.max(0, Date.parse(plan.nextAt) - inputs.clock().getTime());
+  return { id, plan, progress, ...(plan.state === 'waiting' && waitMs !== undefined ? { requeueAfterMs: waitMs } : {}) };
 }
 
-/** `patchward resume`: clears a halt or pause; failed hosts of the halted ring get fresh attempts. */
-export async function resumeRollout(store: RolloutStateStore, audit: AuditLog, id: string, now: Date): Promise<RolloutRecord | undefined> {
-  const rollout = await readRollout(store, id);
-  if (rollout === undefined) return undefined;
-  const ring = rollout.halt?.ring;
+/** `patchward resume`: clears a halt or pause; hosts the halted ring failed reopen at their failed step. */
+export async function resumeRollout(
+  store: StateStore,
+  docs: EngineDocuments,
+  audit: AuditLog,
+  id: string,
+  now: Date,
+): Promise<RolloutProgress | undefined> {
+  const progress = await readProgress(store, docs, id);
+  if (progress === undefined) return undefined;
+  const ring = progress.halted?.ring;
+  const reopened: HostSequence[] = [];
   if (ring !== undefined) {
-    for (const progress of Object.values(await readHosts(store, id))) {
-      if (progress.ring === ring && progress.phase === 'failed') await writeHost(store, id, rearmHost(progress));
+    for (const sequence of Object.values(await readSequences(store, docs, id))) {
+      if (sequence.ring !== ring || sequence.phase !== 'failed') continue;
+      const next = reopenAtFailure(sequence);
+      await writeSequence(store, docs, next);
+      reopened.push(sequence);
     }
   }
-  const { halt, pause, ...rest } = rollout;
-  await writeRollout(store, rest);
+  const resumed = progressResumed(progress, reopened);
+  await writeProgress(store, docs, resumed);
+  const was =
+    progress.halted !== undefined ? `was halted: ${progress.halted.reason}` : progress.paused !== undefined ? 'was paused' : 'was running';
   await audit.append({
     time: now.toISOString(),
     rollout: id,
-    revision: rollout.revision,
+    revision: progress.revision,
     step: 'rollout',
     outcome: 'resumed',
-    message: halt !== undefined ? `was halted: ${halt.reason}` : pause !== undefined ? 'was paused' : 'was running',
+    message: `${was}; reopened ${reopened.map((s) => s.host).join(', ') || 'no host'}`,
   });
-  return rest;
+  return resumed;
 }
 
 export async function pauseRollout(
-  store: RolloutStateStore,
+  store: StateStore,
+  docs: EngineDocuments,
   audit: AuditLog,
   id: string,
   reason: string,
   now: Date,
-): Promise<RolloutRecord | undefined> {
-  const rollout = await readRollout(store, id);
-  if (rollout === undefined) return undefined;
-  const paused = { ...rollout, pause: { time: now.toISOString(), reason } };
-  await writeRollout(store, paused);
+): Promise<RolloutProgress | undefined> {
+  const progress = await readProgress(store, docs, id);
+  if (progress === undefined) return undefined;
+  const paused = progressPaused(progress, { at: now.toISOString(), reason, by: 'patchward pause' });
+  await writeProgress(store, docs, paused);
   await audit.append({
     time: now.toISOString(),
     rollout: id,
-    revision: rollout.revision,
+    revision: progress.revision,
     step: 'rollout',
     outcome: 'paused',
     message: reason,

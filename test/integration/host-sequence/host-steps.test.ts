@@ -135,21 +135,15 @@ describe('host steps on sandbox hosts', { timeout: 600_000 }, () => {
   }
 
   describe('health checks', () => {
+    let stopService: () => Promise<void>;
     before(async () => {
       // A real service INSIDE host a, bound to a's own address only.
-      const address = fleet.host(a).address;
-      const started = await fleet.exec(a, [
-        'sh',
-        '-c',
-        `mkdir -p /srv/www && echo ok > /srv/www/health && cd /srv/www && nohup python3 -m http.server --bind ${address} ${SERVICE_PORT} >/dev/null 2>&1 &`,
-      ]);
-      assert.equal(started.code, 0, started.stderr);
-      for (let tries = 0; tries < 100; tries++) {
-        const probe = await fetch(`http://${address}:${SERVICE_PORT}/health`).catch(() => undefined);
-        if (probe?.status === 200) return;
-        await new Promise((done) => setTimeout(done, 100));
-      }
-      assert.fail('the test service did not come up');
+      stopService = await fleet.serveHttp(a, SERVICE_PORT);
+      const page = await fleet.exec(a, ['sh', '-c', 'echo ok > /srv/www/health']);
+      assert.equal(page.code, 0, page.stderr);
+    });
+    after(async () => {
+      await stopService?.();
     });
 
     const checks = [
@@ -183,6 +177,13 @@ describe('host steps on sandbox hosts', { timeout: 600_000 }, () => {
       assert.match(outcomes[2]?.message ?? '', /GET http:\/\/127\.[0-9.]+:18080\/health failed: ECONNREFUSED/);
       assert.equal(outcomes[3]?.attempts, 2);
       assert.match(outcomes[3]?.message ?? '', /test -e \/etc\/patchward-ready exited 1/);
+    });
+
+    it('HTTP: the health page removed on the host fails the check (another status than expected, both named)', async () => {
+      await fleet.exec(a, ['rm', '-f', '/srv/www/health']);
+      const [broken] = await runHealthChecks([checks[2] as (typeof checks)[number]], { name: a, address: fleet.host(a).address });
+      assert.match(broken?.message ?? '', /GET http:\/\/127\.[0-9.]+:18080\/health answered 404, expected 200/);
+      await fleet.exec(a, ['sh', '-c', 'echo ok > /srv/www/health']);
     });
 
     it('HTTP: another status than expected fails, naming both', async () => {

@@ -131,6 +131,12 @@ describe('PackageManager on sandbox hosts', { timeout: 600_000 }, () => {
         assert.equal(refused.ok, false);
         assert.match(refused.ok ? '' : refused.error.message, /would remove packages the approval does not name: pw-oldtool/);
         assert.ok(checkTransaction(sim.value, { targets: [{ name: 'pw-replacer', version: '2.0-1' }], removes: ['pw-oldtool'] }).ok);
+        if (id === 'apt') {
+          // Belt and braces: an apply not told removals are allowed removes nothing (apt --no-remove).
+          const applied = await pm.apply([{ name: 'pw-replacer', version: '2.0-1' }], APPLY);
+          assert.equal(applied.ok ? 'applied' : applied.error.reason, 'removal-refused');
+          assert.equal((await truth(host, query)).get('pw-oldtool'), '1.0-1');
+        }
       });
 
       it('says a version the repositories do not offer is not offered', async () => {
@@ -187,6 +193,19 @@ describe('PackageManager on sandbox hosts', { timeout: 600_000 }, () => {
       });
     });
   }
+
+  it('apt: a transaction that would change an installed package outside the approved set is refused, naming it', async () => {
+    // pw-libdemo 1.0-2 alone: apt also upgrades pw-demo-utils (same source), which the approval did not list.
+    const pm = packageManagerFor('apt', ssh.transport('pm-apt-02'));
+    const targets = [{ name: 'pw-libdemo', version: '1.0-2' }];
+    const sim = await pm.simulate(targets, APPLY);
+    assert.ok(sim.ok, sim.ok ? '' : sim.error.output);
+    const refused = checkTransaction(sim.value, { targets, removes: [] });
+    assert.equal(
+      refused.ok ? '' : refused.error.message,
+      'transaction refused: would change packages outside the approved set: pw-demo-utils',
+    );
+  });
 
   it('a metadata refresh that hangs is cut at its timeout and reported, in the port and in the inventory', async () => {
     const undo = await fleet.makeCommandHang('pm-apt-02', 'apt-get');

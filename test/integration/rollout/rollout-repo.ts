@@ -66,6 +66,7 @@ export function writeRolloutRepo(dir: string, fleet: SandboxFleet, options: Repo
         reboot: ring.reboot ?? { policy: 'never' },
       },
     })),
+    { apiVersion: 'patchward.io/v1alpha1', kind: 'PatchPolicy', metadata: { name: 'security' }, spec: { selector: {}, baseline: 'prod' } },
     {
       apiVersion: 'patchward.io/v1alpha1',
       kind: 'PatchBaseline',

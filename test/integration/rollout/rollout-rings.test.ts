@@ -86,7 +86,7 @@ describe('patchward rollout: three rings on sandbox hosts', { timeout: 300_000 }
   it('halts on the canary health check before ring 2, and stays halted in a new process', async () => {
     const first = await rollout();
     assert.equal(first.code, 3, first.stdout + first.stderr);
-    assert.match(first.stdout, /ro-apt-01 health failed: health check app-ok/);
+    assert.match(first.stdout, /ro-apt-01 health failed: health check .*app-ok/);
     assert.match(first.stdout, /halted .*FailureBudgetExceeded/);
     assert.deepEqual(await installedOn(fleet, 'ro-apt-01', DEMO), { 'pw-libdemo': '1.0-2', 'pw-demo-utils': '1.0-2' });
     for (const host of ['ro-apt-02', 'ro-rpm-01', 'ro-apt-05']) {
@@ -95,7 +95,7 @@ describe('patchward rollout: three rings on sandbox hosts', { timeout: 300_000 }
     const again = await rollout('--until', 'idle');
     assert.equal(again.code, 3, 'the halt survives a restart');
     assert.doesNotMatch(again.stdout, /Z early /, 'no step of ring 2 ran');
-    assert.match(again.stdout, /ring early: 0 succeeded \(0 patched\), 0 failed, 0 in progress, 2 pending/);
+    assert.match(again.stdout, /ring early: 0 succeeded, 0 failed, 0 in progress, 2 pending/);
   });
 
   it('after the fix and resume, a stopped host keeps its ring incomplete', async () => {
@@ -109,7 +109,8 @@ describe('patchward rollout: three rings on sandbox hosts', { timeout: 300_000 }
       run = await rollout('--until', 'idle');
     }
     assert.equal(run.code, 4, run.stdout + run.stderr);
-    assert.match(run.stdout, /ring broad waits to retry/);
+    assert.match(run.stdout, /ro-apt-05 observe retry: .*ECONNREFUSED/);
+    assert.match(run.stdout, /waiting \(nothing can start before/);
     assert.doesNotMatch(run.stdout, /ring broad: .*completed/);
   });
 
@@ -117,10 +118,10 @@ describe('patchward rollout: three rings on sandbox hosts', { timeout: 300_000 }
     await fleet.startHost('ro-apt-05');
     const done = await rollout('--until', 'done');
     assert.equal(done.code, 1, `complete with failed hosts within the budget: ${done.stdout}${done.stderr}`);
-    assert.match(done.stdout, /complete \(every ring is complete\)/);
-    assert.match(done.stdout, /ring broad: 3 succeeded \(3 patched\), 2 failed/);
-    assert.match(done.stdout, /ro-apt-03 failed at apply: install exited/);
-    assert.match(done.stdout, /ro-apt-04 failed at apply: refused before installing anything: the transaction would remove pw-oldtool/);
+    assert.match(done.stdout, /complete \(complete: every ring is done\)/);
+    assert.match(done.stdout, /ring broad: 3 succeeded, 2 failed/);
+    assert.match(done.stdout, /ro-apt-03 failed: install-failed/);
+    assert.match(done.stdout, /ro-apt-04 failed: refused before installing anything: .*pw-oldtool/);
     for (const host of ['ro-apt-01', 'ro-apt-02', 'ro-rpm-01', 'ro-apt-05', 'ro-rpm-02', 'ro-rpm-03']) {
       assert.deepEqual(await installedOn(fleet, host, DEMO), { 'pw-libdemo': '1.0-2', 'pw-demo-utils': '1.0-2' }, host);
     }

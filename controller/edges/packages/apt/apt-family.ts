@@ -52,6 +52,7 @@ export function parseAptTransaction(output: string): Transaction {
 }
 
 const FAILURES: readonly (readonly [RegExp, PackageCommandFailure['reason']])[] = [
+  [/Packages need to be removed but remove is disabled/, 'removal-refused'],
   [/Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock the administration directory/, 'lock-timeout'],
   [
     /Version '[^']*' for '[^']*' was not found|Unable to locate package|has no installation candidate|is not available, but is referred to/,
@@ -81,6 +82,7 @@ export const aptFamily: PackageFamily = Object.freeze({
       '-o',
       'Dpkg::Options::=--force-confold',
       ...(options.allowDowngrades ? ['--allow-downgrades'] : []),
+      ...(options.allowRemovals ? [] : ['--no-remove']),
       ...(options.simulate ? ['-s', '-o', 'Debug::NoLocking=1'] : []),
       'install',
       ...targets.map((target) => `${target.name}=${target.version}`),

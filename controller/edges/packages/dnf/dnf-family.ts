@@ -78,7 +78,7 @@ const FAILURES: readonly (readonly [RegExp, PackageCommandFailure['reason']])[] 
  * (its inputs are positional parameters, the lock timeout digits only) waits up to $1 seconds for
  * the lock to be free, exits 75 naming it when it stays held, and otherwise execs the dnf argv.
  */
-const DNF_LOCK_WAIT = String.raw`
+const DNF_LOCK_WAIT = `
 t=$1; shift; waited=0
 held() {
   ino=$(stat -c %i /var/lib/rpm/.rpm.lock 2>/dev/null) || return 1

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { err, ExternalError, isPatchwardError, ok, type Result, StalledError } from '../../../errors.js';
 import {
   isValidStateKind,
@@ -13,7 +13,7 @@ import {
   type StateStore,
   type StoredDocument,
 } from '../../../ports/state-store.js';
-import { isNotFound, TEMPORARY_PREFIX, unlinkDurably, type WriteFaults, writeFileAtomic } from './atomic-file.js';
+import { isNotFound, syncDirectory, TEMPORARY_PREFIX, unlinkDurably, type WriteFaults, writeFileAtomic } from './atomic-file.js';
 import { fileStemOf } from './file-names.js';
 import { acquireStateLock, type StateLock } from './state-lock.js';
 import { readStoreMarker, STORE_FORMAT, writeStoreMarker } from './store-marker.js';
@@ -54,7 +54,9 @@ export async function openLocalStateStore(options: LocalStateStoreOptions): Prom
     return new LocalStateStore(directory, undefined, {});
   }
   try {
-    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const created = await mkdir(directory, { recursive: true, mode: 0o700 });
+    // A new directory's own entry must be durable too: fsync the parent of the first one created.
+    if (created !== undefined) await syncDirectory(dirname(created));
   } catch (cause) {
     throw ioError(`cannot create state directory ${directory}`, cause, directory);
   }
@@ -128,7 +130,8 @@ export class LocalStateStore implements StateStore {
       const revision = nextRevision(current?.revision);
       const envelope: Envelope = { format: STORE_FORMAT, kind: type.kind, name, version: type.version, revision, data: value };
       try {
-        await mkdir(join(this.location, type.kind), { recursive: true, mode: 0o700 });
+        if ((await mkdir(join(this.location, type.kind), { recursive: true, mode: 0o700 })) !== undefined)
+          await syncDirectory(this.location);
         await writeFileAtomic(path, `${JSON.stringify(envelope, null, 2)}\n`, this.#faults);
       } catch (cause) {
         throw ioError(`cannot write state document ${type.kind}/${name} in ${this.location}`, cause, path);

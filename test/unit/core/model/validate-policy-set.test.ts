@@ -42,13 +42,16 @@ describe('createPolicyValidator (pure: files and clock in, result out)', () => {
     ]);
   });
 
-  it('judges "never fires" and "expired" against the clock it is given', () => {
+  it('judges "ended" against the clock it is given, as a warning only', () => {
     const text =
       'apiVersion: patchward.io/v1alpha1\nkind: MaintenanceWindow\nmetadata: { name: w }\nspec:\n  timeZone: UTC\n  schedules:\n    - rrule: "FREQ=DAILY;BYHOUR=1;BYMINUTE=0;UNTIL=20270101T000000Z"\n      duration: 1h\n';
     assert.equal(validator.validate([{ path: 'w.yaml', text }], { now: NOW }).ok, true);
     const later = validator.validate([{ path: 'w.yaml', text }], { now: new Date('2027-06-01T00:00:00Z') });
-    assert.ok(!later.ok);
-    assert.equal(later.problems[0]?.code, 'ScheduleNeverFires');
+    assert.ok(later.ok);
+    assert.deepEqual(
+      later.warnings.map((problem) => `${problem.severity} ${problem.code}`),
+      ['warning ScheduleEnded'],
+    );
   });
 
   it('keeps source locations of every loaded document', () => {

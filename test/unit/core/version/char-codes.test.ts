@@ -7,6 +7,7 @@ import {
   CLASS_DPKG_REVISION,
   CLASS_DPKG_UPSTREAM,
   CLASS_RPM_EVR,
+  CLASS_SEPARATOR,
   compareDigitRuns,
 } from '../../../../controller/core/version/char-codes.js';
 
@@ -44,7 +45,8 @@ describe('charClass', () => {
     assert.equal(charClass('q'.charCodeAt(0)), CLASS_ALPHA);
     assert.equal(charClass('Q'.charCodeAt(0)), CLASS_ALPHA);
     assert.equal(charClass('~'.charCodeAt(0)), CLASS_DPKG_UPSTREAM | CLASS_DPKG_REVISION | CLASS_RPM_EVR);
-    assert.equal(charClass(':'.charCodeAt(0)), CLASS_DPKG_UPSTREAM);
+    assert.equal(charClass(':'.charCodeAt(0)), CLASS_DPKG_UPSTREAM | CLASS_SEPARATOR);
+    assert.equal(charClass('-'.charCodeAt(0)), CLASS_DPKG_UPSTREAM | CLASS_SEPARATOR);
     assert.equal(charClass('^'.charCodeAt(0)), CLASS_RPM_EVR);
     assert.equal(charClass('_'.charCodeAt(0)), CLASS_RPM_EVR);
     for (const other of [' ', '\n', '\0', ';', '$', '/', '%', '\u00e9', '\uff11'])

@@ -62,6 +62,7 @@ describe('apt-get -s install … → transaction', () => {
         simulate: false,
         lockTimeoutSeconds: 120,
         allowDowngrades: false,
+        allowRemovals: false,
       }),
       [
         'env',
@@ -75,6 +76,7 @@ describe('apt-get -s install … → transaction', () => {
         'Dpkg::Options::=--force-confdef',
         '-o',
         'Dpkg::Options::=--force-confold',
+        '--no-remove',
         'install',
         'pw-libdemo=1:1.0-2',
       ],
@@ -87,6 +89,7 @@ describe('apt-get -s install … → transaction', () => {
     assert.equal(classify('E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (python3)'), 'lock-timeout');
     assert.equal(classify('E: Sub-process /usr/bin/dpkg returned an error code (1)'), 'install-failed');
     assert.equal(classify('E: Unable to correct problems, you have held broken packages.'), 'unresolvable');
+    assert.equal(classify('E: Packages need to be removed but remove is disabled.'), 'removal-refused');
   });
 });
 
@@ -118,14 +121,11 @@ describe('dnf --assumeno install … → transaction', () => {
 
   it('simulates with --assumeno; applies exact EVRs with -y behind a bounded wait for the rpm lock', () => {
     const targets = [{ name: 'openssl', version: '1:3.0.7-27.el9' }];
-    assert.deepEqual(dnfFamily.installArgv(targets, { simulate: true, lockTimeoutSeconds: 30, allowDowngrades: false }), [
-      'dnf',
-      '--assumeno',
-      '--setopt=clean_requirements_on_remove=False',
-      'install',
-      'openssl-1:3.0.7-27.el9',
-    ]);
-    const apply = dnfFamily.installArgv(targets, { simulate: false, lockTimeoutSeconds: 30, allowDowngrades: false });
+    assert.deepEqual(
+      dnfFamily.installArgv(targets, { simulate: true, lockTimeoutSeconds: 30, allowDowngrades: false, allowRemovals: false }),
+      ['dnf', '--assumeno', '--setopt=clean_requirements_on_remove=False', 'install', 'openssl-1:3.0.7-27.el9'],
+    );
+    const apply = dnfFamily.installArgv(targets, { simulate: false, lockTimeoutSeconds: 30, allowDowngrades: false, allowRemovals: false });
     assert.deepEqual(
       [apply[0], apply[1], ...apply.slice(3)],
       [

@@ -167,6 +167,34 @@ describe('SshTransport against an in-process SSH server', () => {
     await pool.closeAll();
   });
 
+  it('a command running when the Fleet entry changes finishes on the old connection, which ends after it', async () => {
+    let finish = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const old = new FakeSshServer({
+      exec: (command) => (command === 'gated' ? { stdout: 'done\n', code: 0, waitFor: gate } : reply(command)),
+      authorizedKey: clientKey.publicKey,
+    });
+    await old.listen();
+    const pool = new SshConnectionPool({ secrets, logger });
+    try {
+      const running = new SshTransport(targetOf(old, { name: 'mv2' }), pool, { logger }).run(['gated'], { timeoutMs: 10_000 });
+      for (let waited = 0; old.activeCommands === 0 && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      const moved = targetOf(jump, { name: 'mv2', hostKeys: [jump.hostKeyLine] });
+      assert.equal((await new SshTransport(moved, pool, { logger }).run(['true'], { timeoutMs: 3000 })).exitCode, 3);
+      assert.equal(old.openConnections, 1, 'the old connection stays while its command runs');
+      finish();
+      assert.equal((await running).stdout, 'done\n', 'the running command was not cut off');
+      for (let waited = 0; old.openConnections > 0 && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(old.openConnections, 0, 'the old connection ended once its command was done');
+    } finally {
+      finish();
+      await pool.closeAll();
+      await old.close();
+    }
+  });
+
   it('reads a private key again once its cache time has passed (a rotated Secret is picked up)', async () => {
     let reads = 0;
     let clock = 0;
