@@ -26,8 +26,9 @@ const GIT_ENV = {
 /**
  * A policy repository (a Git work tree) with every host in ONE ring (`maxConcurrent` = all of
  * them, soak 0s, failure budget 0, reboot and health at their defaults: reboot `if-required`, no
- * health checks), a window that is open at every instant (hourly, one hour long), and a baseline
- * approving `pw-demo-src` ≥ 1.0-2 on debian-12. Returns the Git revision.
+ * health checks), a window that is open at every instant (hourly, one hour long), a PatchPolicy
+ * selecting every host, and its baseline approving `pw-demo-src` ≥ 1.0-2 on debian-12. Returns the
+ * Git revision.
  */
 export function writePolicyRepo(dir: string, fleet: SandboxFleet, maxConcurrent: number): string {
   mkdirSync(dir, { recursive: true });
@@ -52,6 +53,7 @@ export function writePolicyRepo(dir: string, fleet: SandboxFleet, maxConcurrent:
         soakTime: '0s',
       },
     },
+    { apiVersion: 'patchward.io/v1alpha1', kind: 'PatchPolicy', metadata: { name: 'bench' }, spec: { selector: {}, baseline: 'bench' } },
     {
       apiVersion: 'patchward.io/v1alpha1',
       kind: 'PatchBaseline',

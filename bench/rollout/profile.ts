@@ -11,7 +11,7 @@ export interface StepFigures {
 }
 
 export interface RolloutProfile {
-  /** From the spawn to the first host step starting (Node start, policy load, Git revision, state lock). */
+  /** From the spawn to the first host step starting (Node start, policy load, Git revision, state lock, and, since the engine plans with `planRollout`, the fleet inventory). */
   readonly beforeStepsMs: number;
   /** From the first host step starting to the last one ending. */
   readonly stepsMs: number;
@@ -56,7 +56,7 @@ export function profileRollout(stdout: string, startedAt: number, seconds: numbe
 export function formatProfile(profile: RolloutProfile): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   return [
-    `  before the first host step ${s(profile.beforeStepsMs)} (node start, policy load, git revision, state lock)`,
+    `  before the first host step ${s(profile.beforeStepsMs)} (node start, policy load, git revision, state lock; the planner's fleet inventory)`,
     `  host sequences             ${s(profile.stepsMs)}`,
     `  after the last host step   ${s(profile.afterStepsMs)}`,
     ...profile.steps.map(

@@ -48,7 +48,9 @@ const out = (text: string) => process.stdout.write(`${text}\n`);
 async function checkUpgraded(fleet: SandboxFleet, name: Contender, result: Timed, toolOk: boolean): Promise<Figure> {
   const wrong = await hostsNotAt(fleet, NEW_VERSION);
   const reasons = [
-    ...(wrong.length > 0 ? [`${wrong.length} hosts not at ${NEW_VERSION}: ${wrong.slice(0, 3).join('; ')}`] : []),
+    ...(wrong.length > 0
+      ? [`${wrong.length} hosts not at ${NEW_VERSION}: ${wrong.slice(0, 3).join('; ')}; ${name} said: ${result.stdout.trim().slice(-600)}`]
+      : []),
     ...(toolOk ? [] : [`${name} exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(-600)}`]),
   ];
   return { seconds: result.seconds, void: reasons.join(' / ') };
