@@ -43,7 +43,7 @@ options:
 
 exit: 0 complete, 1 error or a host failed, 2 usage, 3 halted or paused, 4 waiting (soak, window, retry)
 
-Test hook (kill-point test only): PATCHWARD_TEST_KILL_AT=<step>:<intent|effect|recorded>[:N] makes
+Test hook (kill-point test only): PATCHWARD_TEST_KILL_AT=<step>:<intent|effect|recorded>[:N] or host:finished[:N] makes
 the process SIGKILL itself at the N-th (default 1st) time any host reaches that step boundary.
 `;
 
@@ -67,7 +67,7 @@ export async function policyRevision(dir: string, policySet: PolicySet): Promise
   return `sha256:${hash.digest('hex').slice(0, 16)}`;
 }
 
-function killHook(spec: string | undefined): ((host: string, step: HostStep, point: BoundaryPoint) => void) | undefined {
+function killHook(spec: string | undefined): ((host: string, step: HostStep | 'host', point: BoundaryPoint) => void) | undefined {
   if (spec === undefined || spec === '') return undefined;
   const [step, point, nth = '1'] = spec.split(':');
   let seen = 0;

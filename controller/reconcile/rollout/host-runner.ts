@@ -27,8 +27,11 @@ import { isPatchwardError } from '../../errors.js';
 import type { ApplyOptions, PackageManager } from '../../ports/package-manager.js';
 import type { Transport } from '../../ports/transport.js';
 
-/** Where the kill-point test hook may stop the process: intent written, effect done, outcome written. */
-export type BoundaryPoint = 'intent' | 'effect' | 'recorded';
+/**
+ * Where the kill-point test hook may stop the process: a step's intent written, its effect done,
+ * its outcome written; `host`/`finished`: the host's final record written, the rollout's progress not yet.
+ */
+export type BoundaryPoint = 'intent' | 'effect' | 'recorded' | 'finished';
 
 export interface StepLine {
   readonly host: string;
@@ -57,7 +60,7 @@ export interface HostRunContext {
   readonly audit: (entry: Omit<AuditEntry, 'time' | 'rollout' | 'revision'>) => Promise<void>;
   readonly halt: (reason: string, message: string) => Promise<void>;
   readonly print: (line: StepLine) => void;
-  readonly boundary: (host: string, step: HostStep, point: BoundaryPoint) => void;
+  readonly boundary: (host: string, step: HostStep | 'host', point: BoundaryPoint) => void;
 }
 
 type Action = 'fail-host' | 'halt-rollout' | 'continue';
@@ -239,6 +242,7 @@ export async function runHost(
     ...(hint === '' ? {} : { message: hint }),
   });
   context.print({ host: sequence.host, ring: ring.metadata.name, step: 'host', outcome: 'patched', detail: hint });
+  context.boundary(sequence.host, 'host', 'finished');
   return sequence;
 }
 

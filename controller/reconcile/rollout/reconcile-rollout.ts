@@ -57,7 +57,7 @@ export interface RolloutInputs {
   readonly retryDelayMs: number;
   readonly print?: (line: StepLine) => void;
   /** Test hook (kill-point test): called at every step boundary of every host. */
-  readonly boundary?: (host: string, step: HostStep, point: BoundaryPoint) => void;
+  readonly boundary?: (host: string, step: HostStep | 'host', point: BoundaryPoint) => void;
 }
 
 export interface RolloutOutcome {
@@ -181,6 +181,19 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
           advisories: [...new Set(packages.flatMap((change) => change.advisories))].sort(),
           ...(inputs.source === undefined ? {} : { source: inputs.source }),
         };
+      }
+      if (start.resume && (sequence.phase === 'succeeded' || sequence.phase === 'failed' || sequence.phase === 'retryable')) {
+        // The host's sequence had ended but the crash came before the rollout's progress said so.
+        await saveProgress(progressFinished(progress, sequence, inputs.clock(), inputs.retryDelayMs));
+        await auditEntry({
+          ring: start.ring,
+          host: start.host,
+          step: 'host',
+          outcome: 'recovered',
+          message: `the sequence had ended ${sequence.phase} before the crash`,
+        });
+        replan = true;
+        continue;
       }
       if (packageManager === undefined) continue;
       const started = { ...sequence, attempts: start.attempt, ...(start.resume ? {} : { startedAt: inputs.clock().toISOString() }) };

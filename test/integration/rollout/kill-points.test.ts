@@ -113,6 +113,12 @@ async function checkRun(fleet: SandboxFleet, state: string, label: string): Prom
     assert.notEqual(reboots[0]?.bootIdAfter, reboots[0]?.bootIdBefore, `${label}: ${host}: a new boot id`);
     assert.equal(reboots[0]?.bootIdAfter, fleet.bootId(host), `${label}: ${host}: the audit's new boot id is the host's`);
   }
+  if (label.startsWith('host:finished')) {
+    assert.ok(
+      records.some((record) => record.step === 'host' && record.outcome === 'recovered'),
+      `${label}: the finished host's end was recorded from its own record, not run again`,
+    );
+  }
   if (label.startsWith('reboot:effect')) {
     assert.ok(
       records.some((record) => record.step === 'reboot' && record.outcome === 'recovered'),
@@ -144,43 +150,45 @@ describe('kill-point: SIGKILL at every step boundary, then resume', { timeout: 4
   const work = mkdtempSync(join(tmpdir(), 'pw-killpoint-'));
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  // Every boundary at the canary (the 1st host to reach it); at the first ring-2 host (the 2nd),
-  // whose ring allows one host at a time, the two boundaries where the host is asked again.
-  for (const nth of [1, 2]) {
-    for (const step of HOST_STEPS.filter((name) => nth === 1 || name === 'apply' || name === 'reboot')) {
-      for (const point of POINTS.filter((name) => nth === 1 || name === 'effect')) {
-        const label = `${step}:${point}:${nth}`;
-        it(`killed at ${label}`, async () => {
-          await ensureSandboxImage({ quiet: true });
-          const fleet = await startHosts({
-            groups: [
-              { count: 2, flavour: 'apt', namePrefix: 'kp-apt' },
-              { count: 1, flavour: 'rpm', namePrefix: 'kp-rpm' },
-            ],
-          });
-          try {
-            const dir = join(work, label.replaceAll(':', '-'));
-            const repo = join(dir, 'repo');
-            const state = join(dir, 'state');
-            writeRolloutRepo(repo, fleet, {
-              ringOf: (host) => RING_OF[host] ?? 'broad',
-              rings: [
-                { name: 'canary', maxConcurrent: 1, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }], reboot: REBOOT },
-                { name: 'broad', maxConcurrent: 1, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }], reboot: REBOOT },
-              ],
-              extraApprovals: [KERNEL],
-            });
-            const args = ['rollout', '-f', repo, '--state', state, '--retry-interval', '1'];
-            const killed = await runPatchward(args, { PATCHWARD_TEST_KILL_AT: label });
-            assert.equal(killed.signal, 'SIGKILL', `${label}: the hook killed the process: ${killed.stdout}${killed.stderr}`);
-            const resumed = await runPatchward(args);
-            assert.equal(resumed.code, 0, `${label}: ${resumed.stdout}${resumed.stderr}`);
-            await checkRun(fleet, state, label);
-          } finally {
-            await fleet.stop();
-          }
+  // Every step boundary at the canary (the 1st host to reach it), and its end (its final record
+  // written, the rollout's progress not yet); at the first ring-2 host (the 2nd), whose ring allows
+  // one host at a time, the two boundaries where the host is asked again.
+  const labels = [
+    ...HOST_STEPS.flatMap((step) => POINTS.map((point) => `${step}:${point}:1`)),
+    'host:finished:1',
+    'apply:effect:2',
+    'reboot:effect:2',
+  ];
+  for (const label of labels) {
+    it(`killed at ${label}`, async () => {
+      await ensureSandboxImage({ quiet: true });
+      const fleet = await startHosts({
+        groups: [
+          { count: 2, flavour: 'apt', namePrefix: 'kp-apt' },
+          { count: 1, flavour: 'rpm', namePrefix: 'kp-rpm' },
+        ],
+      });
+      try {
+        const dir = join(work, label.replaceAll(':', '-'));
+        const repo = join(dir, 'repo');
+        const state = join(dir, 'state');
+        writeRolloutRepo(repo, fleet, {
+          ringOf: (host) => RING_OF[host] ?? 'broad',
+          rings: [
+            { name: 'canary', maxConcurrent: 1, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }], reboot: REBOOT },
+            { name: 'broad', maxConcurrent: 1, healthChecks: [{ name: 'true', command: ['true'], timeout: '5s' }], reboot: REBOOT },
+          ],
+          extraApprovals: [KERNEL],
         });
+        const args = ['rollout', '-f', repo, '--state', state, '--retry-interval', '1'];
+        const killed = await runPatchward(args, { PATCHWARD_TEST_KILL_AT: label });
+        assert.equal(killed.signal, 'SIGKILL', `${label}: the hook killed the process: ${killed.stdout}${killed.stderr}`);
+        const resumed = await runPatchward(args);
+        assert.equal(resumed.code, 0, `${label}: ${resumed.stdout}${resumed.stderr}`);
+        await checkRun(fleet, state, label);
+      } finally {
+        await fleet.stop();
       }
-    }
+    });
   }
 });

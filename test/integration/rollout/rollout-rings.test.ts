@@ -7,6 +7,7 @@
  *   a package the approval does not name (pw-replacer removes pw-oldtool) fail their hosts, count
  *   against the budget, and nothing of the refused transaction is installed;
  * - a stopped host keeps its ring incomplete (exit 4, waiting) until it is back;
+ * - a cordoned host is left out until uncordoned;
  * - the audit chain verifies, and `rollback` restores the exact previous versions.
  */
 import assert from 'node:assert/strict';
@@ -103,6 +104,8 @@ describe('patchward rollout: three rings on sandbox hosts', { timeout: 300_000 }
     await fleet.stopHost('ro-apt-05');
     const resumed = await runPatchward(['resume', '--state', state, id]);
     assert.equal(resumed.code, 0, resumed.stderr);
+    const cordoned = await runPatchward(['cordon', '--state', state, '--reason', 'disk replacement', 'ro-rpm-03']);
+    assert.equal(cordoned.code, 0, cordoned.stderr);
     let run = await rollout('--until', 'idle');
     for (let tries = 0; tries < 10 && !/broad ro-apt-05 observe retry/.test(run.stdout); tries += 1) {
       await new Promise((done) => setTimeout(done, 1100));
@@ -119,9 +122,20 @@ describe('patchward rollout: three rings on sandbox hosts', { timeout: 300_000 }
     const done = await rollout('--until', 'done');
     assert.equal(done.code, 1, `complete with failed hosts within the budget: ${done.stdout}${done.stderr}`);
     assert.match(done.stdout, /complete \(complete: every ring is done\)/);
-    assert.match(done.stdout, /ring broad: 3 succeeded, 2 failed/);
+    assert.match(done.stdout, /ring broad: 2 succeeded, 2 failed/);
     assert.match(done.stdout, /ro-apt-03 failed: install-failed/);
     assert.match(done.stdout, /ro-apt-04 failed: refused before installing anything: .*pw-oldtool/);
+    assert.match(done.stdout, /left out: ro-rpm-03 \(cordoned: .*disk replacement/);
+    assert.deepEqual(
+      await installedOn(fleet, 'ro-rpm-03', DEMO),
+      { 'pw-libdemo': '1.0-1', 'pw-demo-utils': '1.0-1' },
+      'a cordoned host is left alone',
+    );
+    const uncordoned = await runPatchward(['uncordon', '--state', state, 'ro-rpm-03']);
+    assert.equal(uncordoned.code, 0, uncordoned.stderr);
+    const after = await rollout('--until', 'done');
+    assert.equal(after.code, 1, after.stdout + after.stderr);
+    assert.match(after.stdout, /ring broad: 3 succeeded, 2 failed/);
     for (const host of ['ro-apt-01', 'ro-apt-02', 'ro-rpm-01', 'ro-apt-05', 'ro-rpm-02', 'ro-rpm-03']) {
       assert.deepEqual(await installedOn(fleet, host, DEMO), { 'pw-libdemo': '1.0-2', 'pw-demo-utils': '1.0-2' }, host);
     }
