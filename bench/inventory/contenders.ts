@@ -48,7 +48,8 @@ export async function runPatchward(hosts: readonly BenchHost[], keyPath: string,
   return { seconds: (performance.now() - started) / 1000, okHosts: inventory.items.filter((item) => item.status === 'ok').length };
 }
 
-function run(
+/** Runs a program to completion, collecting its output (no shell). */
+export function run(
   program: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -66,7 +67,8 @@ function run(
   });
 }
 
-function sshOptions(knownHosts: string): string[] {
+/** OpenSSH client options shared by the plain-ssh and Ansible contenders: key only, pinned known_hosts. */
+export function sshOptions(knownHosts: string): string[] {
   return [
     '-o',
     'IdentitiesOnly=yes',

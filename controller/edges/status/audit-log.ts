@@ -117,13 +117,25 @@ export async function readAuditText(stateDir: string): Promise<string> {
   }
 }
 
+/** One `append` call waiting for its record to be written. */
+interface PendingAppend {
+  readonly entry: AuditEntry;
+  readonly resolve: (record: AuditRecord) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * Appends records to one state directory's audit log. One writer per state directory (the state
- * store's exclusive lock guarantees it); appends from concurrent host sequences are serialised here.
+ * store's exclusive lock guarantees it); appends from concurrent host sequences are serialised here,
+ * in call order, and committed in groups: the appends that arrive while one write + fsync is under
+ * way are written together by the next one, with ONE fsync (each promise still resolves only once
+ * its own record is durable). With 50 hosts reaching a step boundary together this is one fsync
+ * instead of 50 in a row (bench/rollout: the one-at-a-time queue cost each host ~3 s of waiting).
  */
 export class AuditLog {
   readonly path: string;
-  #tail: Promise<unknown> = Promise.resolve();
+  #pending: PendingAppend[] = [];
+  #flushing = false;
   #head: { seq: number; hash: string } | undefined;
 
   constructor(stateDir: string) {
@@ -132,9 +144,10 @@ export class AuditLog {
 
   /** Appends one record (fsynced before the promise resolves) and returns it as written. */
   append(entry: AuditEntry): Promise<AuditRecord> {
-    const next = this.#tail.then(() => this.#write(entry));
-    this.#tail = next.catch(() => undefined);
-    return next;
+    return new Promise<AuditRecord>((resolve, reject) => {
+      this.#pending.push({ entry, resolve, reject });
+      if (!this.#flushing) void this.#flush();
+    });
   }
 
   async #loadHead(): Promise<{ seq: number; hash: string }> {
@@ -146,21 +159,43 @@ export class AuditLog {
     return this.#head;
   }
 
-  async #write(entry: AuditEntry): Promise<AuditRecord> {
-    const head = await this.#loadHead();
-    const clean = Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)) as unknown as AuditEntry;
-    const unsigned = { v: AUDIT_FORMAT_VERSION, seq: head.seq + 1, ...clean, prev: head.hash };
-    const record: AuditRecord = { ...unsigned, hash: hashAuditRecord(unsigned) };
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#pending.length > 0) {
+        const group = this.#pending.splice(0);
+        try {
+          const records = await this.#write(group.map((item) => item.entry));
+          for (const [index, item] of group.entries()) item.resolve(records[index] as AuditRecord);
+        } catch (error) {
+          for (const item of group) item.reject(error);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /** Chains, writes and fsyncs `entries` in order; the head moves only when all of them are durable. */
+  async #write(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+    let head = await this.#loadHead();
+    const records = entries.map((entry) => {
+      const clean = Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)) as unknown as AuditEntry;
+      const unsigned = { v: AUDIT_FORMAT_VERSION, seq: head.seq + 1, ...clean, prev: head.hash };
+      const record: AuditRecord = { ...unsigned, hash: hashAuditRecord(unsigned) };
+      head = { seq: record.seq, hash: record.hash };
+      return record;
+    });
     const file = await open(this.path, 'a', 0o600);
     try {
-      await file.write(`${JSON.stringify(record)}\n`);
+      await file.write(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
       await file.sync();
     } catch (error) {
       throw new ExternalError('filesystem', 'AuditWriteFailed', `cannot append to ${this.path}`, { cause: error });
     } finally {
       await file.close();
     }
-    this.#head = { seq: record.seq, hash: record.hash };
-    return record;
+    this.#head = head;
+    return records;
   }
 }

@@ -137,6 +137,10 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
       }
     }
     let replan = false;
+    // Hosts this pass starts: recorded as started in ONE durable progress write, then launched. One
+    // awaited write per host made the 50th host of a ring wait for 49 writes of the whole progress
+    // document before it could begin (bench/rollout: starts spread over ~10 s at 50 hosts).
+    const launches: (() => void)[] = [];
     for (const start of plan.start) {
       if (running.has(start.host)) continue;
       const hostPlan = hostPlanOf(plan, start.host);
@@ -193,45 +197,51 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
       }
       if (packageManager === undefined) continue;
       const started = { ...sequence, attempts: start.attempt, ...(start.resume ? {} : { startedAt: inputs.clock().toISOString() }) };
-      await saveProgress(progressStarted(progress, started, inputs.clock()));
+      progress = progressStarted(progress, started, inputs.clock());
       ran = true;
       const host = start.host;
-      const task = runHost(
-        sequence,
-        { attempt: start.attempt, resume: start.resume },
-        {
-          ring:
-            inputs.policy.rings.find((ring) => ring.metadata.name === start.ring) ??
-            (inputs.policy.rings[0] as PlanPolicy['rings'][number]),
-          access: inputs.access(host, packageManager),
-          clock: inputs.clock,
-          save: async (next) => {
-            sequences[host] = next;
-            await writeSequence(store, docs, next);
+      launches.push(() => {
+        const task = runHost(
+          sequence,
+          { attempt: start.attempt, resume: start.resume },
+          {
+            ring:
+              inputs.policy.rings.find((ring) => ring.metadata.name === start.ring) ??
+              (inputs.policy.rings[0] as PlanPolicy['rings'][number]),
+            access: inputs.access(host, packageManager),
+            clock: inputs.clock,
+            save: async (next) => {
+              sequences[host] = next;
+              await writeSequence(store, docs, next);
+            },
+            audit: auditEntry,
+            halt: async (reason, message) => {
+              await saveProgress(
+                progressHalted(progress, {
+                  at: inputs.clock().toISOString(),
+                  reason: `${reason}: ${message}`,
+                  ring: start.ring,
+                  host,
+                  by: 'patchward',
+                }),
+              );
+              await auditEntry({ ring: start.ring, host, step: 'rollout', outcome: 'halted', signal: reason, message });
+            },
+            print: inputs.print ?? (() => undefined),
+            boundary: inputs.boundary ?? (() => undefined),
           },
-          audit: auditEntry,
-          halt: async (reason, message) => {
-            await saveProgress(
-              progressHalted(progress, {
-                at: inputs.clock().toISOString(),
-                reason: `${reason}: ${message}`,
-                ring: start.ring,
-                host,
-                by: 'patchward',
-              }),
-            );
-            await auditEntry({ ring: start.ring, host, step: 'rollout', outcome: 'halted', signal: reason, message });
-          },
-          print: inputs.print ?? (() => undefined),
-          boundary: inputs.boundary ?? (() => undefined),
-        },
-      )
-        .then((finished) => saveProgress(progressFinished(progress, finished, inputs.clock(), inputs.retryDelayMs)))
-        .catch((error: unknown) => {
-          logger.error({ host, err: error }, 'host sequence failed unexpectedly');
-        })
-        .finally(() => running.delete(host));
-      running.set(host, task);
+        )
+          .then((finished) => saveProgress(progressFinished(progress, finished, inputs.clock(), inputs.retryDelayMs)))
+          .catch((error: unknown) => {
+            logger.error({ host, err: error }, 'host sequence failed unexpectedly');
+          })
+          .finally(() => running.delete(host));
+        running.set(host, task);
+      });
+    }
+    if (launches.length > 0) {
+      await saveProgress(progress);
+      for (const launch of launches) launch();
     }
     if (replan) continue;
     if (running.size === 0) break;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -75,5 +75,51 @@ describe('audit log', () => {
     writeFileSync(join(dir, AUDIT_FILE), `${JSON.stringify({ ...record, v: 2 })}\n`);
     const verdict = verifyAuditText(text());
     assert.ok(!verdict.ok && /format version 2/.test(verdict.reason));
+  });
+
+  it('commits concurrent appends in call order, each promise resolving to its own line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-audit-'));
+    dirs.push(dir);
+    const log = new AuditLog(dir);
+    const written = await Promise.all(
+      Array.from({ length: 60 }, (_, index) =>
+        log.append({ time: '2026-12-02T10:00:00Z', host: `h${index}`, step: 'observe', outcome: 'succeeded' }),
+      ),
+    );
+    const lines = readFileSync(join(dir, AUDIT_FILE), 'utf8').trimEnd().split('\n');
+    assert.deepEqual(
+      written.map((record) => record.host),
+      Array.from({ length: 60 }, (_, index) => `h${index}`),
+    );
+    assert.deepEqual(
+      written.map((record) => JSON.stringify(record)),
+      lines,
+    );
+    assert.ok(verifyAuditText(lines.join('\n')).ok);
+  });
+
+  it('rejects every append of a group whose write failed, and the chain goes on from the last durable record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-audit-'));
+    dirs.push(dir);
+    const log = new AuditLog(dir);
+    await log.append({ time: '2026-12-02T10:00:00Z', step: 'rollout', outcome: 'created' });
+    const path = join(dir, AUDIT_FILE);
+    const kept = readFileSync(path, 'utf8');
+    rmSync(path);
+    mkdirSync(path); // opening a directory for append fails: the group's write fails
+    const failed = await Promise.allSettled([
+      log.append({ time: '2026-12-02T10:00:01Z', host: 'a', step: 'apply', outcome: 'started' }),
+      log.append({ time: '2026-12-02T10:00:01Z', host: 'b', step: 'apply', outcome: 'started' }),
+    ]);
+    assert.deepEqual(
+      failed.map((result) => result.status),
+      ['rejected', 'rejected'],
+    );
+    rmSync(path, { recursive: true });
+    writeFileSync(path, kept);
+    const next = await log.append({ time: '2026-12-02T10:00:02Z', host: 'a', step: 'apply', outcome: 'started' });
+    assert.equal(next.seq, 2);
+    const verdict = verifyAuditText(readFileSync(path, 'utf8'));
+    assert.ok(verdict.ok && verdict.records === 2);
   });
 });
