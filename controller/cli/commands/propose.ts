@@ -16,6 +16,7 @@ import { OsvHttpSource } from '../../edges/advisory/http-source.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
 import { OsvZipSource } from '../../edges/advisory/zip-source.js';
+import { connectForge, FORGE_KINDS, type ForgeSettings, ForgeSettingsError } from '../../edges/forge/registry.js';
 import { resolveStateDirectory } from '../../config/state-dir.js';
 import type { HostKeyPin } from '../../core/proposals/index.js';
 import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
@@ -27,7 +28,6 @@ import { unifiedDiff } from '../../reconcile/propose/unified-diff.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 import { collectLive, fleetHostsOf, loadValidPolicySet, PolicySourceProblem } from '../fleet-source.js';
-import { ForgeOptionProblem, connectForge } from '../../reconcile/propose/connect-forge.js';
 
 const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
 
@@ -47,6 +47,19 @@ const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
 `;
 
 class UsageProblem extends Error {}
+
+/** The forge token: `--token-file FILE` (a mounted Secret) or `PATCHWARD_FORGE_TOKEN`; never printed. */
+async function readForgeToken(tokenFile: string | undefined, env: CommandIo['env']): Promise<string> {
+  if (tokenFile !== undefined) {
+    const text = (await readFile(tokenFile, 'utf8')).trim();
+    if (text === '') throw new ForgeSettingsError(`${tokenFile}: the token file is empty`);
+    return text;
+  }
+  const token = env['PATCHWARD_FORGE_TOKEN']?.trim();
+  if (token === undefined || token === '')
+    throw new ForgeSettingsError('a forge token is needed: --token-file FILE or PATCHWARD_FORGE_TOKEN');
+  return token;
+}
 
 /**
  * Host keys trusted on first use: those recorded in the state directory (durable, from earlier
@@ -165,7 +178,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   if (values.advisories === undefined) throw new UsageProblem('--advisories is required');
   const output = values.output ?? 'table';
   if (output !== 'table' && output !== 'json') throw new UsageProblem(`--output must be table or json, not '${output}'`);
-  if (values.forge !== undefined && !['gitea', 'github', 'gitlab', 'git'].includes(values.forge))
+  if (values.forge !== undefined && !(FORGE_KINDS as readonly string[]).includes(values.forge))
     throw new UsageProblem(`--forge must be gitea, github, gitlab or git, not '${values.forge}'`);
   const dryRun = values['dry-run'] === true;
   if (values.forge === undefined && !dryRun) throw new UsageProblem('give --forge (and its settings), or --dry-run to preview');
@@ -195,10 +208,17 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
       values.forge === undefined || workDir === undefined
         ? undefined
         : await connectForge({
-            kind: values.forge,
+            kind: values.forge as ForgeSettings['kind'],
             ...(values.repository === undefined ? {} : { repository: values.repository }),
             ...(values['api-url'] === undefined ? {} : { apiUrl: values['api-url'] }),
-            ...(values['token-file'] === undefined ? {} : { tokenFile: path.resolve(io.cwd, values['token-file']) }),
+            ...(values.forge === 'git'
+              ? {}
+              : {
+                  token: await readForgeToken(
+                    values['token-file'] === undefined ? undefined : path.resolve(io.cwd, values['token-file']),
+                    io.env,
+                  ),
+                }),
             env: io.env,
             workDir,
             logger,
@@ -238,7 +258,7 @@ export const proposeCommand: Command = {
     try {
       return await run(args, io);
     } catch (error) {
-      if (error instanceof PolicySourceProblem || error instanceof ForgeOptionProblem) {
+      if (error instanceof PolicySourceProblem || error instanceof ForgeSettingsError) {
         io.stderr.write(`patchward propose: ${error.message}\n`);
         return EXIT.usage;
       }
