@@ -32,8 +32,8 @@ export async function readInventoryFiles(targets: readonly string[]): Promise<Ho
       }
       const checked = check(value);
       if (!checked.ok)
-        throw new InventoryFileProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.errors.slice(0, 5).join('; ')}`);
-      hosts.push(...checked.hosts);
+        throw new InventoryFileProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.error.slice(0, 5).join('; ')}`);
+      hosts.push(...checked.value);
     }
   }
   return hosts;

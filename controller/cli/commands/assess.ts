@@ -97,9 +97,8 @@ async function readInventories(targets: readonly string[], limits: ReadLimits): 
         throw new InputProblem(`${file}: not JSON (${error instanceof Error ? error.message : 'parse error'})`);
       }
       const checked = check(value);
-      if (!checked.ok)
-        throw new InputProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.errors.slice(0, 5).join('; ')}`);
-      hosts.push(...checked.hosts);
+      if (!checked.ok) throw new InputProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.error.slice(0, 5).join('; ')}`);
+      hosts.push(...checked.value);
     }
   }
   return hosts;

@@ -77,7 +77,7 @@ async function readProgress(file: string): Promise<RolloutProgress> {
     throw new InputProblem(`${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
   }
   const checked = createProgressValidator()(value);
-  if (!checked.ok) throw new InputProblem(`${file}: not a RolloutProgress document: ${checked.errors.slice(0, 5).join('; ')}`);
+  if (!checked.ok) throw new InputProblem(`${file}: not a RolloutProgress document: ${checked.error.slice(0, 5).join('; ')}`);
   return checked.value;
 }
 

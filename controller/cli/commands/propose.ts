@@ -93,8 +93,8 @@ async function readInventories(file: string): Promise<HostInventory[]> {
   }
   const checked = createInventoryValidator()(value);
   if (!checked.ok)
-    throw new PolicySourceProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.errors.slice(0, 5).join('; ')}`);
-  return [...checked.hosts];
+    throw new PolicySourceProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.error.slice(0, 5).join('; ')}`);
+  return [...checked.value];
 }
 
 function sourceFor(location: string, io: CommandIo): AdvisorySource {

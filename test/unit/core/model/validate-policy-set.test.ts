@@ -36,7 +36,7 @@ describe('createPolicyValidator (pure: files and clock in, result out)', () => {
     ].join('\n');
     const result = validator.validate([{ path: 'dir/w.yaml', text }], { now: NOW });
     assert.ok(!result.ok);
-    assert.deepEqual(result.problems.map(formatProblem), [
+    assert.deepEqual(result.error.map(formatProblem), [
       'dir/w.yaml:3:58: error: metadata.labels["app.kubernetes.io/name"]: must be a string, not an integer',
       'dir/w.yaml:16:42: error: spec.schedules[0].durration: unknown field "durration" (did you mean "duration"?)',
     ]);
@@ -48,7 +48,7 @@ describe('createPolicyValidator (pure: files and clock in, result out)', () => {
     assert.equal(validator.validate([{ path: 'w.yaml', text }], { now: NOW }).ok, true);
     const later = validator.validate([{ path: 'w.yaml', text }], { now: new Date('2027-06-01T00:00:00Z') });
     assert.ok(!later.ok);
-    assert.equal(later.problems[0]?.code, 'ScheduleNeverFires');
+    assert.equal(later.error[0]?.code, 'ScheduleNeverFires');
   });
 
   it('keeps source locations of every loaded document', () => {
