@@ -29,7 +29,7 @@ describe('propose on GitHub (fixture server refereed by the OpenAPI description)
   let repo: ProposeRepo;
   before(async () => {
     h = await startGithubHarness();
-    repo = await createProposeRepo();
+    repo = await createProposeRepo({ user: 'hubot', team: 'justice-league' });
   });
   after(async () => {
     await h.server.close();

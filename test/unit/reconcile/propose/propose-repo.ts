@@ -19,7 +19,8 @@ export const BRANCH = 'patchward/security/PWSA-2026-0001';
 export const NOW = new Date('2026-11-30T12:00:00Z');
 
 /** Draft proposals, labels, one reviewer and one team; no auto-merge (a second run must not write). */
-export const POLICY_YAML = `apiVersion: patchward.io/v1alpha1
+export function policyYaml(reviewers: { user: string; team: string }): string {
+  return `apiVersion: patchward.io/v1alpha1
 kind: PatchPolicy
 metadata:
   name: security
@@ -29,10 +30,11 @@ spec:
   minSeverity: critical
   pullRequests:
     labels: [security, patchward]
-    reviewers: [hubot]
-    teamReviewers: [justice-league]
+    reviewers: [${reviewers.user}]
+    teamReviewers: [${reviewers.team}]
     draft: true
 `;
+}
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=A Person', '-c', 'user.email=person@example.invalid', ...args], {
@@ -51,14 +53,14 @@ export interface ProposeRepo {
   run(settings: Pick<ForgeSettings, 'kind' | 'repository' | 'apiUrl' | 'token'>): Promise<ProposeReport>;
 }
 
-export async function createProposeRepo(): Promise<ProposeRepo> {
+export async function createProposeRepo(reviewers: { user: string; team: string }): Promise<ProposeRepo> {
   const root = mkdtempSync(join(tmpdir(), 'pw-api-propose-'));
   const remote = join(root, 'remote.git');
   const person = join(root, 'person');
   git(root, 'init', '-q', '--bare', '-b', 'main', remote);
   git(root, 'clone', '-q', remote, person);
-  writePolicyRepo(person, { reviewer: 'hubot', team: 'justice-league' });
-  writeFileSync(join(person, 'policy.yaml'), POLICY_YAML);
+  writePolicyRepo(person, { reviewer: reviewers.user, team: reviewers.team });
+  writeFileSync(join(person, 'policy.yaml'), policyYaml(reviewers));
   git(person, 'add', '.');
   git(person, 'commit', '-qm', 'policy repository');
   git(person, 'push', '-q', 'origin', 'HEAD:main');
