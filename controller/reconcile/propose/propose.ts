@@ -397,11 +397,10 @@ async function carryOut(action: LifecycleAction, context: CarryContext): Promise
     if (ensured.outcome === 'blocked')
       throw new StalledError('propose-pr-blocked', `${proposal.branch}: ${ensured.reason}: ${ensured.detail}`);
     pullRequest = prRef(ensured.value);
-    if (
-      ensured.outcome === 'created' &&
-      forge.requestReviewers !== undefined &&
-      (content.reviewers.length > 0 || content.teamReviewers.length > 0)
-    )
+    // Requested when the PR is created, and again when the policy's reviewers changed (the edge asks
+    // only those not requested yet, so a repeated request writes nothing).
+    const askReviewers = ensured.outcome === 'created' || (action.kind === 'update' && action.reviewersChanged);
+    if (askReviewers && forge.requestReviewers !== undefined && (content.reviewers.length > 0 || content.teamReviewers.length > 0))
       await forge.requestReviewers(ensured.value.id, { users: content.reviewers, teams: content.teamReviewers });
     log.info(
       { policy: context.policy, branch: proposal.branch, pr: ensured.value.id, outcome: ensured.outcome, commit: commit.outcome },
