@@ -23,7 +23,9 @@ import { openLocalStateStore } from '../../edges/state/local/local-state-store.j
 import { readTrustedHostKeys } from '../../edges/transport/ssh/state-host-key-trust.js';
 import { isPatchwardError } from '../../errors.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
-import { type ProposeReport, runPropose } from '../../reconcile/propose/propose.js';
+import { haltedRollouts } from '../../reconcile/propose/dashboard-facts.js';
+import { type ProposeInput, type ProposeReport, runPropose } from '../../reconcile/propose/propose.js';
+import { type RolloutProgress, rolloutProgressDocument } from '../../core/plan/index.js';
 import { unifiedDiff } from '../../reconcile/propose/unified-diff.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
@@ -42,8 +44,9 @@ const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
   --dry-run                print branch, commit diff and PR body of each proposal; change nothing
   --output table|json      default table; json: {"proposals": [{"policy","key","branch","title","body","files","advisories","hosts"}]}
   --now RFC3339            the time holds, exclusions and auto-merge delays are judged at (default: now)
-  --state DIR              state directory: host keys trusted on first use recorded there become pin PRs
-                           (default $XDG_STATE_HOME/patchward, else ~/.local/state/patchward)
+  --state DIR              state directory, read-only: host keys trusted on first use recorded there become
+                           pin PRs (default $XDG_STATE_HOME/patchward, else ~/.local/state/patchward); when
+                           given, its halted and paused rollouts are listed on the patch dashboard
 `;
 
 class UsageProblem extends Error {}
@@ -61,27 +64,37 @@ async function readForgeToken(tokenFile: string | undefined, env: CommandIo['env
   return token;
 }
 
+interface StateFacts {
+  readonly pins: HostKeyPin[];
+  /** Only when `--state DIR` was given: the rollouts it holds that are halted or paused. */
+  readonly halted?: NonNullable<ProposeInput['halted']>;
+}
+
 /**
- * Host keys trusted on first use: those recorded in the state directory (durable, from earlier
- * inventories), and those this run's live inventory just trusted; one per host.
+ * From the state directory, opened read-only (no lock, nothing created, as `patchward plan --state`):
+ * host keys trusted on first use (durable, from earlier inventories) plus those this run's live
+ * inventory just trusted, one per host; and, when `rollouts` (`--state DIR` given), the rollout
+ * progress the engine persisted (kind `rollout-progress`) for the dashboard's halted rollouts.
  */
-async function trustedKeys(directory: string, fresh: readonly HostKeyPin[]): Promise<HostKeyPin[]> {
+async function readStateFacts(directory: string, fresh: readonly HostKeyPin[], rollouts: boolean, now: Date): Promise<StateFacts> {
   const byHost = new Map<string, HostKeyPin>();
   const exists = await stat(directory).then(
     (info) => info.isDirectory(),
     () => false,
   );
+  let progress: RolloutProgress[] = [];
   if (exists) {
-    const store = await openLocalStateStore({ directory, now: new Date(), readOnly: true });
+    const store = await openLocalStateStore({ directory, now, readOnly: true });
     try {
       for (const record of await readTrustedHostKeys(store))
         byHost.set(record.host, { host: record.host, key: record.key, fingerprint: record.fingerprint });
+      if (rollouts) progress = (await store.list(rolloutProgressDocument())).map((document) => document.value);
     } finally {
       await store.close();
     }
   }
   for (const pin of fresh) if (!byHost.has(pin.host)) byHost.set(pin.host, pin);
-  return [...byHost.values()];
+  return { pins: [...byHost.values()], ...(rollouts ? { halted: haltedRollouts(progress) } : {}) };
 }
 
 async function readInventories(file: string): Promise<HostInventory[]> {
@@ -192,7 +205,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     values.inventory !== undefined
       ? undefined
       : await collectLive(fleetHostsOf(policySet, dir), { concurrency: 50, timeoutSeconds: 60, namespace: 'default', stateDirectory }, io);
-  const pins = await trustedKeys(stateDirectory, live?.trustedOnFirstUse ?? []);
+  const state = await readStateFacts(stateDirectory, live?.trustedOnFirstUse ?? [], values.state !== undefined, now);
   const inventory =
     live === undefined ? await readInventories(path.resolve(io.cwd, values.inventory as string)) : [...live.inventory.items];
   const logger = io.logger.child({ component: 'propose' });
@@ -233,7 +246,8 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
         inventory,
         index: loaded.index,
         now,
-        pins,
+        pins: state.pins,
+        ...(state.halted === undefined ? {} : { halted: state.halted }),
       },
       {
         ...(connection === undefined ? {} : { forge: connection.forge, workspace: connection.workspace }),
