@@ -8,8 +8,6 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { HostInventory } from '../../core/inventory/host-inventory.js';
-import { createInventoryValidator } from '../../core/inventory/inventory-validator.js';
 import { versionSchemeFor } from '../../core/version/index.js';
 import { OsvDirectorySource } from '../../edges/advisory/directory-source.js';
 import { OsvHttpSource } from '../../edges/advisory/http-source.js';
@@ -30,6 +28,7 @@ import { unifiedDiff } from '../../reconcile/propose/unified-diff.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
 import { collectLive, fleetHostsOf, loadValidPolicySet, PolicySourceProblem } from '../fleet-source.js';
+import { InventoryFileProblem, readInventoryFiles } from '../inventory-files.js';
 
 const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
 
@@ -95,19 +94,6 @@ async function readStateFacts(directory: string, fresh: readonly HostKeyPin[], r
   }
   for (const pin of fresh) if (!byHost.has(pin.host)) byHost.set(pin.host, pin);
   return { pins: [...byHost.values()], ...(rollouts ? { halted: haltedRollouts(progress) } : {}) };
-}
-
-async function readInventories(file: string): Promise<HostInventory[]> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new PolicySourceProblem(`${file}: not a JSON inventory (${error instanceof Error ? error.message : 'parse error'})`);
-  }
-  const checked = createInventoryValidator()(value);
-  if (!checked.ok)
-    throw new PolicySourceProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.error.slice(0, 5).join('; ')}`);
-  return [...checked.value];
 }
 
 function sourceFor(location: string, io: CommandIo): AdvisorySource {
@@ -207,7 +193,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
       : await collectLive(fleetHostsOf(policySet, dir), { concurrency: 50, timeoutSeconds: 60, namespace: 'default', stateDirectory }, io);
   const state = await readStateFacts(stateDirectory, live?.trustedOnFirstUse ?? [], values.state !== undefined, now);
   const inventory =
-    live === undefined ? await readInventories(path.resolve(io.cwd, values.inventory as string)) : [...live.inventory.items];
+    live === undefined ? await readInventoryFiles([path.resolve(io.cwd, values.inventory as string)]) : [...live.inventory.items];
   const logger = io.logger.child({ component: 'propose' });
   const loaded = await loadAdvisoryIndex({
     sources: values.advisories.map((location) => sourceFor(location, io)),
@@ -272,7 +258,7 @@ export const proposeCommand: Command = {
     try {
       return await run(args, io);
     } catch (error) {
-      if (error instanceof PolicySourceProblem || error instanceof ForgeSettingsError) {
+      if (error instanceof PolicySourceProblem || error instanceof ForgeSettingsError || error instanceof InventoryFileProblem) {
         io.stderr.write(`patchward propose: ${error.message}\n`);
         return EXIT.usage;
       }
