@@ -18,6 +18,7 @@ import {
   cordonDocument,
   createProgressValidator,
   type PlanInput,
+  planPolicyOf,
   planRollout,
   type RolloutProgress,
   renderPlanMarkdown,
@@ -179,13 +180,7 @@ async function planInput(values: PlanOptions, now: Date, io: CommandIo): Promise
       ? undefined
       : (await new KevFileSource(path.resolve(io.cwd, values.kev), io.logger.child({ component: 'plan' })).load()).entries;
   const input: PlanInput = {
-    policy: {
-      hosts,
-      rings: policySet.rings.map((entry) => entry.resource),
-      windows: policySet.maintenanceWindows.map((entry) => entry.resource),
-      policies: policySet.patchPolicies.map((entry) => entry.resource),
-      baselines: policySet.patchBaselines.map((entry) => entry.resource),
-    },
+    policy: planPolicyOf(policySet, hosts),
     inventory,
     ...(progress === undefined ? {} : { progress }),
     cordons,

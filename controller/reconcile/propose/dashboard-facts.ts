@@ -7,8 +7,8 @@
  */
 import type { HostAssessment } from '../../core/assess/assessment.js';
 import type { HostInventory } from '../../core/inventory/host-inventory.js';
-import { type PolicySet, resolveFleetHosts } from '../../core/model/index.js';
-import { planRollout, type RolloutProgress } from '../../core/plan/index.js';
+import type { PolicySet } from '../../core/model/index.js';
+import { planPolicyOf, planRollout, type RolloutProgress } from '../../core/plan/index.js';
 import type { DashboardInput } from '../../core/proposals/index.js';
 
 export function dashboardFacts(
@@ -20,15 +20,7 @@ export function dashboardFacts(
 ): Pick<DashboardInput, 'waiting' | 'halted'> {
   const plan = planRollout(
     {
-      policy: {
-        hosts: policySet.fleets
-          .flatMap((fleet) => resolveFleetHosts(fleet.resource))
-          .map((host) => ({ name: host.name, labels: host.labels })),
-        rings: policySet.rings.map((entry) => entry.resource),
-        windows: policySet.maintenanceWindows.map((entry) => entry.resource),
-        policies: policySet.patchPolicies.map((entry) => entry.resource),
-        baselines: policySet.patchBaselines.map((entry) => entry.resource),
-      },
+      policy: planPolicyOf(policySet),
       inventory,
       ...(progress === undefined ? {} : { progress }),
     },
