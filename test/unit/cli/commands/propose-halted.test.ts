@@ -5,7 +5,6 @@
  * repository (`--forge git`).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,30 +14,17 @@ import { DASHBOARD_TITLE } from '../../../../controller/core/proposals/index.js'
 import { issueFileName } from '../../../../controller/edges/forge/git/git-records.js';
 import { openLocalStateStore } from '../../../../controller/edges/state/local/local-state-store.js';
 import { runCliCaptured } from '../../../helpers/run-cli.js';
-import { advisoryDir, inventory, writePolicyRepo } from '../../../helpers/proposal-repo.js';
+import { advisoryDir, createPolicyRemote, gitAsPerson, gitEnv, inventory } from '../../../helpers/proposal-repo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pw-propose-halted-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-const ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: work, GIT_CONFIG_NOSYSTEM: '1' };
+const ENV = gitEnv(work);
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=A Person', '-c', 'user.email=person@example.invalid', ...args], {
-    cwd,
-    env: ENV,
-    encoding: 'utf8',
-  }).trim();
-}
+const git = (cwd: string, ...args: string[]) => gitAsPerson(cwd, ENV, ...args);
 
 describe('patchward propose --state: halted rollouts on the dashboard', () => {
   it('lists the halted and paused rollouts of the state directory with why; without --state it says so', async () => {
-    const remote = join(work, 'remote.git');
-    const person = join(work, 'person');
-    git(work, 'init', '-q', '--bare', '-b', 'main', remote);
-    git(work, 'clone', '-q', remote, person);
-    writePolicyRepo(person, { reviewer: 'alice', team: 'platform' });
-    git(person, 'add', '.');
-    git(person, 'commit', '-qm', 'policy repository');
-    git(person, 'push', '-q', 'origin', 'HEAD:main');
+    const { remote, person } = createPolicyRemote(work, ENV, { reviewer: 'alice', team: 'platform' });
     const inventoryFile = join(work, 'inventory.json');
     writeFileSync(
       inventoryFile,

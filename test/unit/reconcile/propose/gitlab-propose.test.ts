@@ -18,9 +18,8 @@ import {
   startGitlabHarness,
   TOKEN,
 } from '../../edges/forge/gitlab/gitlab-harness.js';
-import { BRANCH, createProposeRepo, type ProposeRepo } from './propose-repo.js';
+import { BRANCH, createProposeRepo, type ProposeRepo, writeCalls } from './propose-repo.js';
 
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The one user of the documented `GET /users` example. */
 const REVIEWER = 'john_smith';
 
@@ -121,11 +120,7 @@ describe('propose on GitLab (documented responses)', () => {
       ['unchanged'],
     );
     h.assertClean();
-    assert.deepEqual(
-      h.server.requests.filter((r) => WRITES.has(r.method)).map((r) => `${r.method} ${r.path}`),
-      [],
-      'no write call',
-    );
+    assert.deepEqual(writeCalls(h.server.requests), [], 'no write call');
     assert.equal(repo.head(BRANCH), headBefore, 'no push');
   });
 });

@@ -3,8 +3,7 @@
  * GitHub and GitLab fixture servers: Git goes to the bare repository (the registry's `cloneUrl`),
  * the forge API to 127.0.0.1. Nothing reaches the internet.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -12,36 +11,15 @@ import type { AdvisoryIndex } from '../../../../controller/core/advisory/advisor
 import { connectForge, type ForgeSettings } from '../../../../controller/edges/forge/registry.js';
 import { loadPolicyRepository } from '../../../../controller/edges/policy-repo/load.js';
 import { type ProposeReport, runPropose } from '../../../../controller/reconcile/propose/propose.js';
-import { advisoryDir, advisoryIndex, inventory, writePolicyRepo } from '../../../helpers/proposal-repo.js';
+import { advisoryDir, advisoryIndex, createPolicyRemote, gitAsPerson, gitEnv, inventory } from '../../../helpers/proposal-repo.js';
 
-export const ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1' };
+export const ENV = gitEnv(tmpdir());
 export const BRANCH = 'patchward/security/PWSA-2026-0001';
 export const NOW = new Date('2026-11-30T12:00:00Z');
 
-/** Draft proposals, labels, one reviewer and one team; no auto-merge (a second run must not write). */
-export function policyYaml(reviewers: { user: string; team: string }): string {
-  return `apiVersion: patchward.io/v1alpha1
-kind: PatchPolicy
-metadata:
-  name: security
-spec:
-  selector: {}
-  baseline: production
-  minSeverity: critical
-  pullRequests:
-    labels: [security, patchward]
-    reviewers: [${reviewers.user}]
-    teamReviewers: [${reviewers.team}]
-    draft: true
-`;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=A Person', '-c', 'user.email=person@example.invalid', ...args], {
-    cwd,
-    env: ENV,
-    encoding: 'utf8',
-  }).trim();
+/** `METHOD path` of every request that writes (a second, idempotent run must make none). */
+export function writeCalls(requests: readonly { readonly method: string; readonly path: string }[]): string[] {
+  return requests.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`);
 }
 
 export interface ProposeRepo {
@@ -55,21 +33,19 @@ export interface ProposeRepo {
 
 export async function createProposeRepo(reviewers: { user: string; team: string }): Promise<ProposeRepo> {
   const root = mkdtempSync(join(tmpdir(), 'pw-api-propose-'));
-  const remote = join(root, 'remote.git');
-  const person = join(root, 'person');
-  git(root, 'init', '-q', '--bare', '-b', 'main', remote);
-  git(root, 'clone', '-q', remote, person);
-  writePolicyRepo(person, { reviewer: reviewers.user, team: reviewers.team });
-  writeFileSync(join(person, 'policy.yaml'), policyYaml(reviewers));
-  git(person, 'add', '.');
-  git(person, 'commit', '-qm', 'policy repository');
-  git(person, 'push', '-q', 'origin', 'HEAD:main');
+  // Draft proposals, labels, one reviewer and one team; no urgent lane, so no auto-merge (a second run must not write).
+  const { remote, person } = createPolicyRemote(root, ENV, {
+    reviewer: reviewers.user,
+    team: reviewers.team,
+    draft: true,
+    urgentLane: false,
+  });
   const index: AdvisoryIndex = await advisoryIndex(advisoryDir(join(root, 'adv')));
   let runs = 0;
   return {
     root,
     remote,
-    head: (ref) => git(remote, 'rev-parse', ref),
+    head: (ref) => gitAsPerson(remote, ENV, 'rev-parse', ref),
     async run(settings) {
       const loaded = await loadPolicyRepository(person);
       if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
