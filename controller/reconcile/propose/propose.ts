@@ -116,9 +116,7 @@ function joinPath(base: string, file: string): string {
 
 function toExisting(pr: PullRequest): ExistingPullRequest {
   return {
-    id: pr.id,
-    ...(pr.number === undefined ? {} : { number: pr.number }),
-    ...(pr.url === undefined ? {} : { url: pr.url }),
+    ...prRef(pr),
     branch: pr.branch,
     state: pr.state,
     title: pr.title,
@@ -255,9 +253,7 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
             open.push({
               policy: run.name,
               key: done.report.key,
-              id: done.report.pullRequest.id,
-              ...(done.report.pullRequest.number === undefined ? {} : { number: done.report.pullRequest.number }),
-              ...(done.report.pullRequest.url === undefined ? {} : { url: done.report.pullRequest.url }),
+              ...done.report.pullRequest,
               branch: done.report.branch,
               title: done.report.title,
               note:
@@ -286,9 +282,7 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
         declinedRows.push({
           policy: run.name,
           key: declined.pr.marker.key,
-          id: declined.pr.id,
-          ...(declined.pr.number === undefined ? {} : { number: declined.pr.number }),
-          ...(declined.pr.url === undefined ? {} : { url: declined.pr.url }),
+          ...prRef(declined.pr),
           branch: declined.pr.branch,
           title: declined.pr.title,
         });
