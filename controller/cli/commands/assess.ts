@@ -3,8 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
-import { collectLive, PolicySourceProblem, fleetHostsOf, loadValidPolicyFile, loadValidPolicySet } from '../fleet-source.js';
-import { InventoryFileProblem, readInventoryFiles } from '../inventory-files.js';
+import { collectLive, fleetHostsOf, loadValidPolicyFile, loadValidPolicySet } from '../fleet-source.js';
+import { readInventoryFiles } from '../inventory-files.js';
 import { numberInRange, OPTION_RANGES } from '../options.js';
 import { resolveStateDirectory } from '../../config/state-dir.js';
 import { InvalidInputError, UsageError } from '../../errors.js';
@@ -239,22 +239,5 @@ export const assessCommand: Command = {
   name: 'assess',
   summary: 'match host inventories against OSV advisories; table, JSON or CSV report',
   usage: USAGE,
-  async run(args, io) {
-    try {
-      return await run(args, io);
-    } catch (error) {
-      if (error instanceof InputProblem || error instanceof PolicySourceProblem || error instanceof InventoryFileProblem) {
-        io.stderr.write(`patchward assess: ${error.message}\n`);
-        return EXIT.usage;
-      }
-      if (
-        error instanceof UsageProblem ||
-        (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-      ) {
-        io.stderr.write(`patchward assess: ${error.message}\n\n${USAGE}`);
-        return EXIT.usage;
-      }
-      throw error;
-    }
-  },
+  run,
 };

@@ -19,7 +19,7 @@ import { resolveStateDirectory } from '../../config/state-dir.js';
 import type { HostKeyPin } from '../../core/proposals/index.js';
 import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
 import { readTrustedHostKeys } from '../../edges/transport/ssh/state-host-key-trust.js';
-import { isPatchwardError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
 import { haltedRollouts } from '../../reconcile/propose/dashboard-facts.js';
 import { type ProposeInput, type ProposeReport, runPropose } from '../../reconcile/propose/propose.js';
@@ -27,8 +27,8 @@ import { type RolloutProgress, rolloutProgressDocument } from '../../core/plan/i
 import { unifiedDiff } from '../../reconcile/propose/unified-diff.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
-import { collectLive, fleetHostsOf, loadValidPolicySet, PolicySourceProblem } from '../fleet-source.js';
-import { InventoryFileProblem, readInventoryFiles } from '../inventory-files.js';
+import { collectLive, fleetHostsOf, loadValidPolicySet } from '../fleet-source.js';
+import { readInventoryFiles } from '../inventory-files.js';
 
 const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
 
@@ -48,7 +48,7 @@ const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
                            given, its halted and paused rollouts are listed on the patch dashboard
 `;
 
-class UsageProblem extends Error {}
+class UsageProblem extends UsageError {}
 
 /** The forge token: `--token-file FILE` (a mounted Secret) or `PATCHWARD_FORGE_TOKEN`; never printed. */
 async function readForgeToken(tokenFile: string | undefined, env: CommandIo['env']): Promise<string> {
@@ -254,27 +254,5 @@ export const proposeCommand: Command = {
   name: 'propose',
   summary: 'propose fixes for new advisories as pull requests that approve them in the baseline',
   usage: USAGE,
-  async run(args, io) {
-    try {
-      return await run(args, io);
-    } catch (error) {
-      if (error instanceof PolicySourceProblem || error instanceof ForgeSettingsError || error instanceof InventoryFileProblem) {
-        io.stderr.write(`patchward propose: ${error.message}\n`);
-        return EXIT.usage;
-      }
-      if (
-        error instanceof UsageProblem ||
-        (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-      ) {
-        io.stderr.write(`patchward propose: ${error.message}\n\n${USAGE}`);
-        return EXIT.usage;
-      }
-      if (isPatchwardError(error) || (error instanceof Error && 'code' in error && (error as NodeJS.ErrnoException).code === 'ENOENT')) {
-        io.stderr.write(`patchward propose: ${error.message}\n`);
-        io.logger.error({ err: error }, 'propose failed');
-        return EXIT.usage;
-      }
-      throw error;
-    }
-  },
+  run,
 };
