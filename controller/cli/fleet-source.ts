@@ -28,7 +28,7 @@ export class PolicySourceProblem extends InvalidInputError {}
 export async function loadValidPolicyFile(file: string, now: Date): Promise<PolicySet> {
   const text = await readInputText(file, { limit: READ_LIMITS.policyFile });
   const checked = validatePolicySet([{ path: file, text }], await readCrdSchemas(), now);
-  if (!checked.ok) throw new PolicySourceProblem(`${file} is not a valid policy file:\n${checked.problems.map(formatProblem).join('\n')}`);
+  if (!checked.ok) throw new PolicySourceProblem(`${file} is not a valid policy file:\n${checked.error.map(formatProblem).join('\n')}`);
   return checked.value;
 }
 
@@ -40,8 +40,7 @@ export async function loadFleetFile(file: string, now: Date): Promise<ResolvedHo
 /** Loads and validates a policy repository; any error refuses it whole (nothing half-applied). */
 export async function loadValidPolicySet(dir: string): Promise<PolicySet> {
   const loaded = await loadPolicyRepository(dir);
-  if (!loaded.ok)
-    throw new PolicySourceProblem(`${dir} is not a valid policy repository:\n${loaded.problems.map(formatProblem).join('\n')}`);
+  if (!loaded.ok) throw new PolicySourceProblem(`${dir} is not a valid policy repository:\n${loaded.error.map(formatProblem).join('\n')}`);
   return loaded.value;
 }
 

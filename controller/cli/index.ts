@@ -14,7 +14,7 @@ import { proposeCommand } from './commands/propose.js';
 import { validateCommand } from './commands/validate.js';
 import { vercmpCommand } from './commands/vercmp.js';
 import { windowsCommand } from './commands/windows.js';
-import { humanStream, reportFailure } from './safe-output.js';
+import { humanStream, reportCommandFailure } from './safe-output.js';
 
 /** The command table: one entry per sub-command, each in its own file under commands/. */
 export const COMMANDS: readonly Command[] = [
@@ -67,7 +67,7 @@ export async function runCli(argv: readonly string[], rawIo: CommandIo): Promise
   try {
     return await command.run(rest, io);
   } catch (error) {
-    reportFailure(command.name, error, io);
+    reportCommandFailure(command, error, io);
     return EXIT.usage;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { terminalSafeLines } from '../core/text/terminal-safe.js';
-import { isPatchwardError, stripCredentials } from '../errors.js';
+import { InvalidInputError, isPatchwardError, stripCredentials, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** Human text made safe to print: control characters escaped (line feeds kept), credentials stripped. */
@@ -38,4 +38,37 @@ export function reportFailure(command: string, error: unknown, io: { stderr: Nod
       ? `patchward ${command}: ${message}\n`
       : `patchward ${command}: internal error: ${message} (run with --log-level debug for the stack trace)\n`,
   );
+}
+
+/** `node:util` parseArgs refusing the argv (unknown option, missing value …). */
+function isParseArgsError(error: unknown): error is TypeError {
+  return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+}
+
+/** A named file that does not exist (the message names it). */
+function isMissingFile(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && 'code' in error && (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/**
+ * THE mapping of a command's failure to what a person sees (the exit code is 2 for all): a usage
+ * problem (`UsageError`, a refused option) with the command's usage; an input problem
+ * (`InvalidInputError`, a missing file) as its message, the error logged at debug; anything else
+ * through `reportFailure`.
+ */
+export function reportCommandFailure(
+  command: { readonly name: string; readonly usage: string },
+  error: unknown,
+  io: { stderr: NodeJS.WritableStream; logger: Logger },
+): void {
+  if (error instanceof UsageError || isParseArgsError(error)) {
+    io.stderr.write(`patchward ${command.name}: ${error.message}\n\n${command.usage}`);
+    return;
+  }
+  if (error instanceof InvalidInputError || isMissingFile(error)) {
+    io.stderr.write(`patchward ${command.name}: ${error.message}\n`);
+    io.logger.debug({ err: error, command: command.name }, 'command refused its input');
+    return;
+  }
+  reportFailure(command.name, error, io);
 }

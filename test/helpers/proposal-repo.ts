@@ -3,6 +3,7 @@
  * three debian-12 hosts and one rocky-9 host in two rings, a PatchPolicy, an empty baseline with
  * comments, and the sandbox advisory PWSA-2026-0001 (synthetic, test/fixtures/advisories/sandbox).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -95,7 +96,22 @@ spec:
   holds: []   # none
 `;
 
-export function policyYaml(options: { reviewer: string; team: string }): string {
+export interface PolicyOptions {
+  readonly reviewer: string;
+  readonly team: string;
+  /** `pullRequests.draft: true` (default: not set). */
+  readonly draft?: boolean;
+  /** The urgent lane for critical advisories, with its label and auto-merge (default true). */
+  readonly urgentLane?: boolean;
+}
+
+export function policyYaml(options: PolicyOptions): string {
+  const urgent = `  urgentLane:
+    enabled: true
+    severities: [critical]
+    labels: [urgent]
+    autoMerge: true       # urgent fixes merge themselves once the required checks are green
+`;
   return `apiVersion: patchward.io/v1alpha1
 kind: PatchPolicy
 metadata:
@@ -108,16 +124,11 @@ spec:
     labels: [security, patchward]
     reviewers: [${options.reviewer}]
     teamReviewers: [${options.team}]
-  urgentLane:
-    enabled: true
-    severities: [critical]
-    labels: [urgent]
-    autoMerge: true       # urgent fixes merge themselves once the required checks are green
-`;
+${options.draft === true ? '    draft: true\n' : ''}${options.urgentLane === false ? '' : urgent}`;
 }
 
 /** Writes the repository files into `dir`. */
-export function writePolicyRepo(dir: string, options: { reviewer: string; team: string }): void {
+export function writePolicyRepo(dir: string, options: PolicyOptions): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'fleet.yaml'), fleetYaml());
   writeFileSync(join(dir, 'rings.yaml'), RINGS_YAML);
@@ -168,4 +179,34 @@ export async function advisoryIndex(dir: string) {
   return (
     await loadAdvisoryIndex({ sources: [new OsvDirectorySource(dir)], schemeFor: versionSchemeFor, logger: pino({ level: 'silent' }) })
   ).index;
+}
+
+/** Environment for `git` in tests: no system config, HOME in the test's own directory. */
+export function gitEnv(home: string): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, GIT_CONFIG_NOSYSTEM: '1' };
+}
+
+/** `git ARGS` in `cwd` as "A Person", trimmed stdout. */
+export function gitAsPerson(cwd: string, env: Record<string, string>, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=A Person', '-c', 'user.email=person@example.invalid', ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+  }).trim();
+}
+
+/**
+ * A bare repository `<root>/remote.git` (default branch `main`) holding the policy repository, and
+ * a person's clone of it in `<root>/person`.
+ */
+export function createPolicyRemote(root: string, env: Record<string, string>, options: PolicyOptions): { remote: string; person: string } {
+  const remote = join(root, 'remote.git');
+  const person = join(root, 'person');
+  gitAsPerson(root, env, 'init', '-q', '--bare', '-b', 'main', remote);
+  gitAsPerson(root, env, 'clone', '-q', remote, person);
+  writePolicyRepo(person, options);
+  gitAsPerson(person, env, 'add', '.');
+  gitAsPerson(person, env, 'commit', '-qm', 'policy repository');
+  gitAsPerson(person, env, 'push', '-q', 'origin', 'HEAD:main');
+  return { remote, person };
 }

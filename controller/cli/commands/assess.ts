@@ -1,16 +1,10 @@
-/**
- * `patchward assess`: matches host inventories against OSV advisories (and a baseline), prints a
- * table, JSON or CSV report. Exit 0 normally; with `--fail-on SEVERITY` exit 1 when a host misses
- * a fix that exists, is not held, and is rated SEVERITY or higher (or is known-exploited when
- * SEVERITY is `known-exploited`); exit 2 for bad arguments or unreadable input.
- */
-import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
-import { collectLive, PolicySourceProblem, fleetHostsOf, loadValidPolicyFile, loadValidPolicySet } from '../fleet-source.js';
+import { collectLive, fleetHostsOf, loadValidPolicyFile, loadValidPolicySet } from '../fleet-source.js';
+import { readInventoryFiles } from '../inventory-files.js';
 import { numberInRange, OPTION_RANGES } from '../options.js';
 import { resolveStateDirectory } from '../../config/state-dir.js';
 import { InvalidInputError, UsageError } from '../../errors.js';
@@ -22,15 +16,13 @@ import { renderCsv } from '../../core/assess/report-csv.js';
 import { toReport } from '../../core/assess/report-json.js';
 import { renderTable } from '../../core/assess/report-table.js';
 import type { HostInventory } from '../../core/inventory/host-inventory.js';
-import { createInventoryValidator } from '../../core/inventory/inventory-validator.js';
 import { versionSchemeFor } from '../../core/version/index.js';
 import { OsvDirectorySource } from '../../edges/advisory/directory-source.js';
 import { DEFAULT_FEED_READ_TIMEOUT_MS, DEFAULT_FEED_TIMEOUT_MS, OsvHttpSource } from '../../edges/advisory/http-source.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
 import { OsvZipSource } from '../../edges/advisory/zip-source.js';
-import { type ReadLimits, readInputText, readLimitsFrom } from '../../edges/io/bounded-read.js';
-import { excessJsonDepth, MAX_JSON_DEPTH } from '../../edges/io/json-depth.js';
+import { type ReadLimits, readLimitsFrom } from '../../edges/io/bounded-read.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
 
 const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR) --advisories DIR|ZIP|URL... [options]
@@ -64,46 +56,6 @@ const USAGE = `usage: patchward assess (--inventory FILE|DIR... | -f POLICY_DIR)
 class UsageProblem extends UsageError {}
 /** An input file that cannot be used (named, with its location); reported without the usage text. */
 class InputProblem extends InvalidInputError {}
-
-/**
- * The files of one `--inventory` argument: the file itself, or every `*.json` of a directory. A
- * `*.json` entry that is not a regular file (symbolic link, FIFO, directory …) is refused by name:
- * silently skipping it would make its hosts vanish from the report.
- */
-async function inventoryFiles(target: string): Promise<string[]> {
-  const info = await stat(target).catch(() => undefined);
-  if (info === undefined || !info.isDirectory()) return [target];
-  const entries = (await readdir(target, { withFileTypes: true })).filter((entry) => entry.name.endsWith('.json'));
-  const odd = entries.find((entry) => !entry.isFile());
-  if (odd !== undefined)
-    throw new InputProblem(
-      `${path.join(target, odd.name)} is ${odd.isSymbolicLink() ? 'a symbolic link' : odd.isDirectory() ? 'a directory' : 'not a regular file'}; an inventory directory holds regular files only (give a linked file by its own path)`,
-    );
-  return entries.map((entry) => path.join(target, entry.name)).sort();
-}
-
-async function readInventories(targets: readonly string[], limits: ReadLimits): Promise<HostInventory[]> {
-  const check = createInventoryValidator();
-  const hosts: HostInventory[] = [];
-  for (const target of targets) {
-    for (const file of await inventoryFiles(target)) {
-      const text = await readInputText(file, { limit: limits.inventoryFile });
-      const deep = excessJsonDepth(text);
-      if (deep !== undefined) throw new InputProblem(`${file}: JSON nested deeper than ${MAX_JSON_DEPTH} levels at offset ${deep}`);
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        throw new InputProblem(`${file}: not JSON (${error instanceof Error ? error.message : 'parse error'})`);
-      }
-      const checked = check(value);
-      if (!checked.ok)
-        throw new InputProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.errors.slice(0, 5).join('; ')}`);
-      hosts.push(...checked.hosts);
-    }
-  }
-  return hosts;
-}
 
 /** The one PatchBaseline of a validated policy file. */
 async function readBaseline(file: string, now: Date): Promise<BaselineApprovals> {
@@ -248,7 +200,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const live = values.policy === undefined ? undefined : await liveFleet(path.resolve(io.cwd, values.policy), collection, io);
   const fleet =
     live?.hosts ??
-    (await readInventories(
+    (await readInventoryFiles(
       (values.inventory ?? []).map((item) => path.resolve(io.cwd, item)),
       limits,
     ));
@@ -287,22 +239,5 @@ export const assessCommand: Command = {
   name: 'assess',
   summary: 'match host inventories against OSV advisories; table, JSON or CSV report',
   usage: USAGE,
-  async run(args, io) {
-    try {
-      return await run(args, io);
-    } catch (error) {
-      if (error instanceof InputProblem || error instanceof PolicySourceProblem) {
-        io.stderr.write(`patchward assess: ${error.message}\n`);
-        return EXIT.usage;
-      }
-      if (
-        error instanceof UsageProblem ||
-        (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-      ) {
-        io.stderr.write(`patchward assess: ${error.message}\n\n${USAGE}`);
-        return EXIT.usage;
-      }
-      throw error;
-    }
-  },
+  run,
 };

@@ -18,6 +18,7 @@ import {
   cordonDocument,
   createProgressValidator,
   type PlanInput,
+  planPolicyOf,
   planRollout,
   type RolloutProgress,
   renderPlanMarkdown,
@@ -27,11 +28,11 @@ import {
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { resolveStateDirectory } from '../../config/state-dir.js';
 import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
-import { isPatchwardError } from '../../errors.js';
+import { InvalidInputError, UsageError } from '../../errors.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
-import { collectLive, fleetHostsOf, loadValidPolicySet, PolicySourceProblem } from '../fleet-source.js';
-import { InventoryFileProblem, readInventoryFiles } from '../inventory-files.js';
+import { collectLive, fleetHostsOf, loadValidPolicySet } from '../fleet-source.js';
+import { readInventoryFiles } from '../inventory-files.js';
 import { positiveNumber } from '../options.js';
 
 const USAGE = `usage: patchward plan -f POLICY_DIR [--inventory FILE|DIR...] [--state DIR [--rollout ID] | --progress FILE] [--kev FILE] [--now TIME] [--output table|json|markdown]
@@ -53,8 +54,8 @@ const USAGE = `usage: patchward plan -f POLICY_DIR [--inventory FILE|DIR...] [--
   --output table|json|markdown   default table; markdown is what a proposal pull request embeds
 `;
 
-class UsageProblem extends Error {}
-class InputProblem extends Error {}
+class UsageProblem extends UsageError {}
+class InputProblem extends InvalidInputError {}
 
 const run_ = promisify(execFile);
 
@@ -77,7 +78,7 @@ async function readProgress(file: string): Promise<RolloutProgress> {
     throw new InputProblem(`${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
   }
   const checked = createProgressValidator()(value);
-  if (!checked.ok) throw new InputProblem(`${file}: not a RolloutProgress document: ${checked.errors.slice(0, 5).join('; ')}`);
+  if (!checked.ok) throw new InputProblem(`${file}: not a RolloutProgress document: ${checked.error.slice(0, 5).join('; ')}`);
   return checked.value;
 }
 
@@ -179,13 +180,7 @@ async function planInput(values: PlanOptions, now: Date, io: CommandIo): Promise
       ? undefined
       : (await new KevFileSource(path.resolve(io.cwd, values.kev), io.logger.child({ component: 'plan' })).load()).entries;
   const input: PlanInput = {
-    policy: {
-      hosts,
-      rings: policySet.rings.map((entry) => entry.resource),
-      windows: policySet.maintenanceWindows.map((entry) => entry.resource),
-      policies: policySet.patchPolicies.map((entry) => entry.resource),
-      baselines: policySet.patchBaselines.map((entry) => entry.resource),
-    },
+    policy: planPolicyOf(policySet, hosts),
     inventory,
     ...(progress === undefined ? {} : { progress }),
     cordons,
@@ -237,27 +232,5 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'the rollout timeline: per ring the hosts, versions from -> to, the first window, hosts left out',
   usage: USAGE,
-  async run(args, io) {
-    try {
-      return await run(args, io);
-    } catch (error) {
-      if (error instanceof InputProblem || error instanceof PolicySourceProblem || error instanceof InventoryFileProblem) {
-        io.stderr.write(`patchward plan: ${error.message}\n`);
-        return EXIT.usage;
-      }
-      if (
-        error instanceof UsageProblem ||
-        (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-      ) {
-        io.stderr.write(`patchward plan: ${error.message}\n\n${USAGE}`);
-        return EXIT.usage;
-      }
-      if (isPatchwardError(error)) {
-        io.stderr.write(`patchward plan: ${error.message}\n`);
-        io.logger.debug({ err: error }, 'plan failed');
-        return EXIT.usage;
-      }
-      throw error;
-    }
-  },
+  run,
 };

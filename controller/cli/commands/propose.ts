@@ -8,26 +8,27 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { HostInventory } from '../../core/inventory/host-inventory.js';
-import { createInventoryValidator } from '../../core/inventory/inventory-validator.js';
 import { versionSchemeFor } from '../../core/version/index.js';
 import { OsvDirectorySource } from '../../edges/advisory/directory-source.js';
 import { OsvHttpSource } from '../../edges/advisory/http-source.js';
 import { KevFileSource } from '../../edges/advisory/kev-file-source.js';
 import { loadAdvisoryIndex } from '../../edges/advisory/load-index.js';
 import { OsvZipSource } from '../../edges/advisory/zip-source.js';
+import { connectForge, FORGE_KINDS, type ForgeSettings, ForgeSettingsError } from '../../edges/forge/registry.js';
 import { resolveStateDirectory } from '../../config/state-dir.js';
 import type { HostKeyPin } from '../../core/proposals/index.js';
 import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
 import { readTrustedHostKeys } from '../../edges/transport/ssh/state-host-key-trust.js';
-import { isPatchwardError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { AdvisorySource } from '../../ports/advisory-source.js';
-import { type ProposeReport, runPropose } from '../../reconcile/propose/propose.js';
+import { haltedRollouts } from '../../reconcile/propose/dashboard-facts.js';
+import { type ProposeInput, type ProposeReport, runPropose } from '../../reconcile/propose/propose.js';
+import { type RolloutProgress, rolloutProgressDocument } from '../../core/plan/index.js';
 import { unifiedDiff } from '../../reconcile/propose/unified-diff.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
-import { collectLive, fleetHostsOf, loadValidPolicySet, PolicySourceProblem } from '../fleet-source.js';
-import { ForgeOptionProblem, connectForge } from '../../reconcile/propose/connect-forge.js';
+import { collectLive, fleetHostsOf, loadValidPolicySet } from '../fleet-source.js';
+import { readInventoryFiles } from '../inventory-files.js';
 
 const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
 
@@ -42,46 +43,57 @@ const USAGE = `usage: patchward propose -f DIR --advisories SRC... [options]
   --dry-run                print branch, commit diff and PR body of each proposal; change nothing
   --output table|json      default table; json: {"proposals": [{"policy","key","branch","title","body","files","advisories","hosts"}]}
   --now RFC3339            the time holds, exclusions and auto-merge delays are judged at (default: now)
-  --state DIR              state directory: host keys trusted on first use recorded there become pin PRs
-                           (default $XDG_STATE_HOME/patchward, else ~/.local/state/patchward)
+  --state DIR              state directory, read-only: host keys trusted on first use recorded there become
+                           pin PRs (default $XDG_STATE_HOME/patchward, else ~/.local/state/patchward); when
+                           given, its halted and paused rollouts are listed on the patch dashboard
 `;
 
-class UsageProblem extends Error {}
+class UsageProblem extends UsageError {}
+
+/** The forge token: `--token-file FILE` (a mounted Secret) or `PATCHWARD_FORGE_TOKEN`; never printed. */
+async function readForgeToken(tokenFile: string | undefined, env: CommandIo['env']): Promise<string> {
+  if (tokenFile !== undefined) {
+    const text = (await readFile(tokenFile, 'utf8')).trim();
+    if (text === '') throw new ForgeSettingsError(`${tokenFile}: the token file is empty`);
+    return text;
+  }
+  const token = env['PATCHWARD_FORGE_TOKEN']?.trim();
+  if (token === undefined || token === '')
+    throw new ForgeSettingsError('a forge token is needed: --token-file FILE or PATCHWARD_FORGE_TOKEN');
+  return token;
+}
+
+interface StateFacts {
+  readonly pins: HostKeyPin[];
+  /** Only when `--state DIR` was given: the rollouts it holds that are halted or paused. */
+  readonly halted?: NonNullable<ProposeInput['halted']>;
+}
 
 /**
- * Host keys trusted on first use: those recorded in the state directory (durable, from earlier
- * inventories), and those this run's live inventory just trusted; one per host.
+ * From the state directory, opened read-only (no lock, nothing created, as `patchward plan --state`):
+ * host keys trusted on first use (durable, from earlier inventories) plus those this run's live
+ * inventory just trusted, one per host; and, when `rollouts` (`--state DIR` given), the rollout
+ * progress the engine persisted (kind `rollout-progress`) for the dashboard's halted rollouts.
  */
-async function trustedKeys(directory: string, fresh: readonly HostKeyPin[]): Promise<HostKeyPin[]> {
+async function readStateFacts(directory: string, fresh: readonly HostKeyPin[], rollouts: boolean, now: Date): Promise<StateFacts> {
   const byHost = new Map<string, HostKeyPin>();
   const exists = await stat(directory).then(
     (info) => info.isDirectory(),
     () => false,
   );
+  let progress: RolloutProgress[] = [];
   if (exists) {
-    const store = await openLocalStateStore({ directory, now: new Date(), readOnly: true });
+    const store = await openLocalStateStore({ directory, now, readOnly: true });
     try {
       for (const record of await readTrustedHostKeys(store))
         byHost.set(record.host, { host: record.host, key: record.key, fingerprint: record.fingerprint });
+      if (rollouts) progress = (await store.list(rolloutProgressDocument())).map((document) => document.value);
     } finally {
       await store.close();
     }
   }
   for (const pin of fresh) if (!byHost.has(pin.host)) byHost.set(pin.host, pin);
-  return [...byHost.values()];
-}
-
-async function readInventories(file: string): Promise<HostInventory[]> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new PolicySourceProblem(`${file}: not a JSON inventory (${error instanceof Error ? error.message : 'parse error'})`);
-  }
-  const checked = createInventoryValidator()(value);
-  if (!checked.ok)
-    throw new PolicySourceProblem(`${file}: not a HostInventory or HostInventoryList: ${checked.errors.slice(0, 5).join('; ')}`);
-  return [...checked.hosts];
+  return { pins: [...byHost.values()], ...(rollouts ? { halted: haltedRollouts(progress) } : {}) };
 }
 
 function sourceFor(location: string, io: CommandIo): AdvisorySource {
@@ -165,7 +177,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   if (values.advisories === undefined) throw new UsageProblem('--advisories is required');
   const output = values.output ?? 'table';
   if (output !== 'table' && output !== 'json') throw new UsageProblem(`--output must be table or json, not '${output}'`);
-  if (values.forge !== undefined && !['gitea', 'github', 'gitlab', 'git'].includes(values.forge))
+  if (values.forge !== undefined && !(FORGE_KINDS as readonly string[]).includes(values.forge))
     throw new UsageProblem(`--forge must be gitea, github, gitlab or git, not '${values.forge}'`);
   const dryRun = values['dry-run'] === true;
   if (values.forge === undefined && !dryRun) throw new UsageProblem('give --forge (and its settings), or --dry-run to preview');
@@ -179,9 +191,9 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
     values.inventory !== undefined
       ? undefined
       : await collectLive(fleetHostsOf(policySet, dir), { concurrency: 50, timeoutSeconds: 60, namespace: 'default', stateDirectory }, io);
-  const pins = await trustedKeys(stateDirectory, live?.trustedOnFirstUse ?? []);
+  const state = await readStateFacts(stateDirectory, live?.trustedOnFirstUse ?? [], values.state !== undefined, now);
   const inventory =
-    live === undefined ? await readInventories(path.resolve(io.cwd, values.inventory as string)) : [...live.inventory.items];
+    live === undefined ? await readInventoryFiles([path.resolve(io.cwd, values.inventory as string)]) : [...live.inventory.items];
   const logger = io.logger.child({ component: 'propose' });
   const loaded = await loadAdvisoryIndex({
     sources: values.advisories.map((location) => sourceFor(location, io)),
@@ -195,10 +207,17 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
       values.forge === undefined || workDir === undefined
         ? undefined
         : await connectForge({
-            kind: values.forge,
+            kind: values.forge as ForgeSettings['kind'],
             ...(values.repository === undefined ? {} : { repository: values.repository }),
             ...(values['api-url'] === undefined ? {} : { apiUrl: values['api-url'] }),
-            ...(values['token-file'] === undefined ? {} : { tokenFile: path.resolve(io.cwd, values['token-file']) }),
+            ...(values.forge === 'git'
+              ? {}
+              : {
+                  token: await readForgeToken(
+                    values['token-file'] === undefined ? undefined : path.resolve(io.cwd, values['token-file']),
+                    io.env,
+                  ),
+                }),
             env: io.env,
             workDir,
             logger,
@@ -213,7 +232,8 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
         inventory,
         index: loaded.index,
         now,
-        pins,
+        pins: state.pins,
+        ...(state.halted === undefined ? {} : { halted: state.halted }),
       },
       {
         ...(connection === undefined ? {} : { forge: connection.forge, workspace: connection.workspace }),
@@ -234,27 +254,5 @@ export const proposeCommand: Command = {
   name: 'propose',
   summary: 'propose fixes for new advisories as pull requests that approve them in the baseline',
   usage: USAGE,
-  async run(args, io) {
-    try {
-      return await run(args, io);
-    } catch (error) {
-      if (error instanceof PolicySourceProblem || error instanceof ForgeOptionProblem) {
-        io.stderr.write(`patchward propose: ${error.message}\n`);
-        return EXIT.usage;
-      }
-      if (
-        error instanceof UsageProblem ||
-        (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-      ) {
-        io.stderr.write(`patchward propose: ${error.message}\n\n${USAGE}`);
-        return EXIT.usage;
-      }
-      if (isPatchwardError(error) || (error instanceof Error && 'code' in error && (error as NodeJS.ErrnoException).code === 'ENOENT')) {
-        io.stderr.write(`patchward propose: ${error.message}\n`);
-        io.logger.error({ err: error }, 'propose failed');
-        return EXIT.usage;
-      }
-      throw error;
-    }
-  },
+  run,
 };

@@ -90,7 +90,7 @@ export const validateCommand: Command = {
       io.stderr.write(`patchward validate: ${isPatchwardError(error) ? error.message : String(error)}\n`);
       return EXIT.usage;
     }
-    const problems = result.ok ? result.warnings : result.problems;
+    const problems = result.ok ? result.warnings : result.error;
     const set = result.ok ? result.value : undefined;
     if (problems.length === 1 && problems[0]?.code === 'Unreadable' && problems[0].file === directory) {
       io.stderr.write(`patchward validate: ${parsed.dir}: not a directory\n`);

@@ -119,7 +119,7 @@ export const windowsCommand: Command = {
     }
     if (!loaded.ok) {
       io.stderr.write(`patchward windows: ${values.policy} is not a valid policy repository:\n`);
-      for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
+      for (const problem of loaded.error) io.stderr.write(`${formatProblem(problem)}\n`);
       return EXIT.findings;
     }
     for (const warning of loaded.warnings) io.stderr.write(`${formatProblem(warning)}\n`);

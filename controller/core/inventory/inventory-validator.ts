@@ -4,13 +4,13 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { err, ok, type Result } from '../../errors.js';
 import { HOST_INVENTORY_SCHEMA, type HostInventory, type HostInventoryList } from './host-inventory.js';
 
 const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default: FormatsPlugin }).default;
 
-export type InventoryCheck =
-  | { readonly ok: true; readonly hosts: readonly HostInventory[] }
-  | { readonly ok: false; readonly errors: readonly string[] };
+/** The hosts of a valid document, or the schema errors as sentences (the one `Result` type). */
+export type InventoryCheck = Result<readonly HostInventory[], readonly string[]>;
 
 /** `/items/3/packages/0/name` → `items[3].packages[0].name` (the whole document: `(document)`). */
 function fieldPath(pointer: string): string {
@@ -47,10 +47,10 @@ export function createInventoryValidator(): (document: unknown) => InventoryChec
   return (document) => {
     const isList = typeof document === 'object' && document !== null && (document as { kind?: unknown }).kind === 'HostInventoryList';
     if (isList) {
-      if (!validateList(document)) return { ok: false, errors: (validateList.errors ?? []).map(describe) };
-      return { ok: true, hosts: document.items };
+      if (!validateList(document)) return err((validateList.errors ?? []).map(describe));
+      return ok(document.items);
     }
-    if (!validateHost(document)) return { ok: false, errors: (validateHost.errors ?? []).map(describe) };
-    return { ok: true, hosts: [document] };
+    if (!validateHost(document)) return err((validateHost.errors ?? []).map(describe));
+    return ok([document]);
   };
 }

@@ -1,5 +1,6 @@
 /** All documents of one policy repository revision, grouped by kind, each with where it came from. */
 import type { Fleet, MaintenanceWindow, PatchBaseline, PatchPolicy, Ring } from './generated/kinds.js';
+import type { Result } from '../../errors.js';
 import type { Problem, SourceLocation } from './problem.js';
 
 /** One loaded document and the position of its first line. */
@@ -20,12 +21,12 @@ export interface PolicySet {
 }
 
 /**
- * Outcome of loading a repository. With any error the whole set is refused (`ok: false`, errors
- * and warnings together) so a caller keeps its last good state; nothing is half-applied.
+ * Outcome of loading a repository, the one `Result` type (`controller/errors.ts`) with the warnings
+ * beside a valid set. With any error the whole set is refused (`error`: errors and warnings together) so a caller keeps its last good state; nothing is half-applied.
  */
 export type PolicyLoadResult =
-  | { readonly ok: true; readonly value: PolicySet; readonly warnings: readonly Problem[] }
-  | { readonly ok: false; readonly problems: readonly Problem[] };
+  | (Extract<Result<PolicySet, never>, { ok: true }> & { readonly warnings: readonly Problem[] })
+  | Extract<Result<never, readonly Problem[]>, { ok: false }>;
 
 export function emptyPolicySet(): PolicySet {
   return { fleets: [], maintenanceWindows: [], rings: [], patchPolicies: [], patchBaselines: [], files: [] };

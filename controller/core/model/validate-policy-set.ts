@@ -213,7 +213,7 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
           message: `the repository holds ${sortedFiles.length} YAML files; at most ${limits.maxFiles} are read`,
           code: PROBLEM_CODES.tooManyFiles,
         });
-        return { ok: false, problems: sortProblems(problems) };
+        return { ok: false, error: sortProblems(problems) };
       }
       for (const file of sortedFiles) {
         const parsed = parsePolicyFile(file, limits);
@@ -236,7 +236,7 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
       }
       problems.push(...crossCheckPolicySet(checked, options.now));
       const sorted = sortProblems(problems);
-      if (sorted.some((problem) => problem.severity === 'error')) return { ok: false, problems: sorted };
+      if (sorted.some((problem) => problem.severity === 'error')) return { ok: false, error: sorted };
       return {
         ok: true,
         value: toPolicySet(

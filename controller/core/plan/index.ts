@@ -8,3 +8,4 @@ export { renderPlanTable } from './render-table.js';
 export { markdownText, terminalText } from './render-text.js';
 export { createProgressValidator, ROLLOUT_PROGRESS_SCHEMA, type ProgressCheck } from './progress-validator.js';
 export { CORDON_KIND, cordonDocument, ROLLOUT_PROGRESS_KIND, rolloutProgressDocument } from './progress-documents.js';
+export { planPolicyOf } from './plan-policy.js';

@@ -38,7 +38,7 @@ export function rolloutProgressDocument(): StateDocumentType<RolloutProgress> {
     decode(data, version) {
       if (version !== ROLLOUT_PROGRESS_FORMAT) return err(`format version ${version} is not ${ROLLOUT_PROGRESS_FORMAT}`);
       const checked = check(data);
-      return checked.ok ? ok(checked.value) : err(checked.errors.slice(0, 5).join('; '));
+      return checked.ok ? ok(checked.value) : err(checked.error.slice(0, 5).join('; '));
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { Ajv } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { err, ok, type Result } from '../../errors.js';
 import { ROLLOUT_PROGRESS_FORMAT, type RolloutProgress } from './rollout-progress.js';
 
 const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default: FormatsPlugin }).default;
@@ -53,17 +54,15 @@ export const ROLLOUT_PROGRESS_SCHEMA = {
   },
 } as const;
 
-export type ProgressCheck =
-  | { readonly ok: true; readonly value: RolloutProgress }
-  | { readonly ok: false; readonly errors: readonly string[] };
+/** A checked progress document, or the schema errors as text (the one `Result` type). */
+export type ProgressCheck = Result<RolloutProgress, readonly string[]>;
 
 export function createProgressValidator(): (document: unknown) => ProgressCheck {
   const ajv = new Ajv({ allErrors: true, strict: true });
   addFormats(ajv);
   const validate = ajv.compile<RolloutProgress>(ROLLOUT_PROGRESS_SCHEMA);
   return (document) => {
-    if (!validate(document))
-      return { ok: false, errors: (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`) };
-    return { ok: true, value: document };
+    if (!validate(document)) return err((validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`));
+    return ok(document);
   };
 }

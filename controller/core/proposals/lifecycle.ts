@@ -26,7 +26,7 @@
 import type { Candidate, Proposal } from './candidate.js';
 import { decideAutoMerge, type AutoMergeDecision, type ChecksState } from './auto-merge.js';
 import { groupProposals } from './group-proposals.js';
-import { fixItemId, parseMarker, type ProposalMarker } from './marker.js';
+import { fixItemId, parseMarker, type ProposalMarker, reviewersChanged } from './marker.js';
 import type { PullRequestContent } from './pr-content.js';
 import type { PatchPolicySpec } from '../model/index.js';
 import { DEFAULT_BRANCH_PREFIX } from './ref-name.js';
@@ -64,6 +64,8 @@ export type LifecycleAction =
       readonly content: PullRequestContent;
       readonly pr: OwnedPullRequest;
       readonly rebase: boolean;
+      /** The policy's reviewers differ from those recorded in the PR's marker: request them again. */
+      readonly reviewersChanged: boolean;
       readonly autoMerge: AutoMergeDecision;
     }
   | {
@@ -185,9 +187,10 @@ export function decideLifecycle(input: LifecycleInput): LifecyclePlan {
       conflicted: seen.conflicted,
       now: input.now,
     });
-    if (open.marker.hash === content.marker.hash && !seen.conflicted)
+    const reviewers = reviewersChanged(open.marker.reviewers, content.marker.reviewers);
+    if (open.marker.hash === content.marker.hash && !seen.conflicted && !reviewers)
       actions.push({ kind: 'unchanged', proposal, content, pr: open, autoMerge });
-    else actions.push({ kind: 'update', proposal, content, pr: open, rebase: seen.conflicted, autoMerge });
+    else actions.push({ kind: 'update', proposal, content, pr: open, rebase: seen.conflicted, reviewersChanged: reviewers, autoMerge });
   }
   for (const pr of owned) {
     if (pr.state !== 'open' || (desiredKeys.has(pr.marker.key) && proposals.some((p) => p.branch === pr.branch))) continue;

@@ -26,6 +26,12 @@ export interface ProposalMarker {
   readonly hash: string;
   readonly urgent: boolean;
   readonly fixes: readonly FixItem[];
+  /**
+   * The reviewers requested from the policy (users, and teams as `team:<slug>`), sorted: when the
+   * policy's reviewers change, the PR is updated and the new ones are requested. Absent in markers
+   * written before it was recorded (read as unknown: the next run records it).
+   */
+  readonly reviewers?: readonly string[];
   /** Set by patchward just before it closes the PR itself: such a close is not a person's decline. */
   readonly closedBy?: 'superseded' | 'obsolete';
 }
@@ -53,8 +59,32 @@ export function proposalHash(proposal: Proposal, extra = ''): string {
   return createHash('sha256').update(content).digest('hex').slice(0, 20);
 }
 
-export function markerFor(proposal: Proposal, hash: string): ProposalMarker {
-  return { version: 1, policy: proposal.policy, key: proposal.key, hash, urgent: proposal.urgent, fixes: fixItemsOf(proposal) };
+export function markerFor(
+  proposal: Proposal,
+  hash: string,
+  reviewers: { readonly users: readonly string[]; readonly teams: readonly string[] } = { users: [], teams: [] },
+): ProposalMarker {
+  return {
+    version: 1,
+    policy: proposal.policy,
+    key: proposal.key,
+    hash,
+    urgent: proposal.urgent,
+    fixes: fixItemsOf(proposal),
+    reviewers: reviewerList(reviewers.users, reviewers.teams),
+  };
+}
+
+/** Users and `team:<slug>` entries, without duplicates, sorted. */
+export function reviewerList(users: readonly string[], teams: readonly string[]): string[] {
+  return [...new Set([...users, ...teams.map((team) => `team:${team}`)])].sort();
+}
+
+/** Whether the PR's recorded reviewers differ from the desired ones (unknown counts as different when any are wanted). */
+export function reviewersChanged(recorded: readonly string[] | undefined, desired: readonly string[] | undefined): boolean {
+  const want = desired ?? [];
+  if (recorded === undefined) return want.length > 0;
+  return recorded.length !== want.length || recorded.some((entry, i) => entry !== want[i]);
 }
 
 export function renderMarker(marker: ProposalMarker): string {
@@ -88,6 +118,9 @@ export function parseMarker(body: string): ProposalMarker | undefined {
     hash: marker['hash'],
     urgent: marker['urgent'] === true,
     fixes: marker['fixes'] as FixItem[],
+    ...(Array.isArray(marker['reviewers']) && marker['reviewers'].every((entry) => typeof entry === 'string')
+      ? { reviewers: marker['reviewers'] as string[] }
+      : {}),
     ...(marker['closedBy'] === 'superseded' || marker['closedBy'] === 'obsolete' ? { closedBy: marker['closedBy'] } : {}),
   };
 }

@@ -117,7 +117,7 @@ export function renderPullRequest(proposal: Proposal, context: ContentContext): 
   // rewritten only when what it proposes (hosts, fixes, advisory data) or how it is shown (labels,
   // draft, file) changes.
   const hash = proposalHash(proposal, JSON.stringify({ labels, draft: settings.draft === true, file: context.baselinePath }));
-  const marker = markerFor(proposal, hash);
+  const marker = markerFor(proposal, hash, { users: settings.reviewers ?? [], teams: settings.teamReviewers ?? [] });
   const hostCount = new Set(proposal.candidates.flatMap((candidate) => candidate.hosts.map((host) => host.host))).size;
   const raises = proposal.candidates.filter((candidate) => candidate.raisesApproval).map((candidate) => inertCode(candidate.advisory));
   const body = [

@@ -79,9 +79,9 @@ export class OsvDirectorySource implements AdvisorySource {
         hash.update(file).update('\u0000').update(content).update('\u0000');
         const result = read(file, content);
         if (result.ok) {
-          records.push(result.record);
+          records.push(result.value);
           origins.push(path.join(this.#root, file));
-        } else skipped.push(result.skipped);
+        } else skipped.push(result.error);
       });
     }
     return { revision: `sha256:${hash.digest('hex')}`, records, origins, skipped, stale: false, location: this.#root };

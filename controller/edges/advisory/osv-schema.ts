@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { OsvRecord } from '../../core/advisory/osv-record.js';
 import type { SkippedRecord } from '../../ports/advisory-source.js';
+import { ok, type Result } from '../../errors.js';
 import { excessJsonDepth, MAX_JSON_DEPTH } from '../io/json-depth.js';
 
 const text = { type: 'string' } as const;
@@ -74,7 +75,8 @@ export const OSV_RECORD_SCHEMA = {
   },
 } as const;
 
-export type OsvReadResult = { readonly ok: true; readonly record: OsvRecord } | { readonly ok: false; readonly skipped: SkippedRecord };
+/** A checked record, or why it is skipped (the one `Result` type). */
+export type OsvReadResult = Result<OsvRecord, SkippedRecord>;
 
 /** One ajv error as a sentence that names the field (the unknown or missing one too). */
 function describeError(error: ErrorObject): string {
@@ -98,28 +100,28 @@ export function createOsvRecordReader(options: { maxRecordBytes?: number } = {})
     if (maxChars !== undefined && json.length > maxChars)
       return {
         ok: false,
-        skipped: { origin, reason: 'unreadable', detail: `record of ${json.length} characters exceeds the record limit` },
+        error: { origin, reason: 'unreadable', detail: `record of ${json.length} characters exceeds the record limit` },
       };
     const deep = excessJsonDepth(json);
     if (deep !== undefined)
       return {
         ok: false,
-        skipped: { origin, reason: 'invalid-json', detail: `nested deeper than ${MAX_JSON_DEPTH} levels at offset ${deep}` },
+        error: { origin, reason: 'invalid-json', detail: `nested deeper than ${MAX_JSON_DEPTH} levels at offset ${deep}` },
       };
     let value: unknown;
     try {
       value = JSON.parse(json);
     } catch (error) {
-      return { ok: false, skipped: { origin, reason: 'invalid-json', detail: error instanceof Error ? error.message : 'not JSON' } };
+      return { ok: false, error: { origin, reason: 'invalid-json', detail: error instanceof Error ? error.message : 'not JSON' } };
     }
-    if (validate(value)) return { ok: true, record: value };
+    if (validate(value)) return ok(value);
     const id =
       typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
         ? (value as { id: string }).id
         : undefined;
     return {
       ok: false,
-      skipped: { origin, ...(id === undefined ? {} : { advisory: id }), reason: 'schema', detail: describe(validate.errors) },
+      error: { origin, ...(id === undefined ? {} : { advisory: id }), reason: 'schema', detail: describe(validate.errors) },
     };
   };
 }

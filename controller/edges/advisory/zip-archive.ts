@@ -154,9 +154,9 @@ function readEntries(zip: yauzl.ZipFile, display: string, limits: ZipLimits): Pr
         (text) => {
           const checked = read(name, text);
           if (checked.ok) {
-            result.records.push(checked.record);
+            result.records.push(checked.value);
             result.origins.push(`${display}:${name}`);
-          } else result.skipped.push(checked.skipped);
+          } else result.skipped.push(checked.error);
           zip.readEntry();
         },
         (error: unknown) => skip(error instanceof Error ? error.message : 'unreadable entry'),

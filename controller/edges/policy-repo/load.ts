@@ -140,7 +140,7 @@ export async function createPolicyRepositoryLoader(options: PolicyRepositoryLoad
     async load(directory) {
       const stats = await lstat(directory).catch(() => undefined);
       if (stats === undefined || !stats.isDirectory()) {
-        return { ok: false, problems: [readProblem(directory, PROBLEM_CODES.unreadable, 'is not a directory')] };
+        return { ok: false, error: [readProblem(directory, PROBLEM_CODES.unreadable, 'is not a directory')] };
       }
       const { files, problems } = await collectFiles(directory, limits);
       return validator.validate(files, { now: now(), readProblems: problems });

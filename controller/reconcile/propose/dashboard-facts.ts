@@ -2,12 +2,13 @@
  * The dashboard sections other steps know, computed here from the same pure functions when the
  * caller does not pass them: approved advisories whose hosts wait for a maintenance window (from
  * `assess` against the CURRENT baselines and `plan`'s first window per ring), and a halt `plan`
- * reports from the rollout progress it was given.
+ * reports from the rollout progress it was given. `haltedRollouts` lists the rollouts the engine
+ * persisted (kind `rollout-progress`) that are halted or paused, with the reason.
  */
 import type { HostAssessment } from '../../core/assess/assessment.js';
 import type { HostInventory } from '../../core/inventory/host-inventory.js';
-import { type PolicySet, resolveFleetHosts } from '../../core/model/index.js';
-import { planRollout, type RolloutProgress } from '../../core/plan/index.js';
+import type { PolicySet } from '../../core/model/index.js';
+import { planPolicyOf, planRollout, type RolloutProgress } from '../../core/plan/index.js';
 import type { DashboardInput } from '../../core/proposals/index.js';
 
 export function dashboardFacts(
@@ -19,15 +20,7 @@ export function dashboardFacts(
 ): Pick<DashboardInput, 'waiting' | 'halted'> {
   const plan = planRollout(
     {
-      policy: {
-        hosts: policySet.fleets
-          .flatMap((fleet) => resolveFleetHosts(fleet.resource))
-          .map((host) => ({ name: host.name, labels: host.labels })),
-        rings: policySet.rings.map((entry) => entry.resource),
-        windows: policySet.maintenanceWindows.map((entry) => entry.resource),
-        policies: policySet.patchPolicies.map((entry) => entry.resource),
-        baselines: policySet.patchBaselines.map((entry) => entry.resource),
-      },
+      policy: planPolicyOf(policySet),
       inventory,
       ...(progress === undefined ? {} : { progress }),
     },
@@ -53,4 +46,27 @@ export function dashboardFacts(
       ? {}
       : { halted: plan.halt === undefined ? [] : [{ rollout: progress.rolloutId, ring: plan.halt.ring, reason: plan.halt.reason }] }),
   };
+}
+
+/**
+ * Halted and paused rollouts, each with why, who and when (sorted by rollout id). A rollout both
+ * halted and paused is listed once per stop: each needs its own `patchward resume`.
+ */
+export function haltedRollouts(progress: readonly RolloutProgress[]): NonNullable<DashboardInput['halted']> {
+  const rows: { rollout: string; ring?: string; reason: string }[] = [];
+  for (const rollout of [...progress].sort((a, b) => (a.rolloutId < b.rolloutId ? -1 : a.rolloutId > b.rolloutId ? 1 : 0)))
+    for (const [what, stop] of [
+      ['halted', rollout.halted],
+      ['paused', rollout.paused],
+    ] as const) {
+      if (stop === undefined) continue;
+      const by = stop.by === undefined ? '' : ` by ${stop.by}`;
+      const host = stop.host === undefined ? '' : ` on host ${stop.host}`;
+      rows.push({
+        rollout: rollout.rolloutId,
+        ...(stop.ring === undefined ? {} : { ring: stop.ring }),
+        reason: `${what}${by} at ${stop.at}${host}: ${stop.reason}`,
+      });
+    }
+  return rows;
 }

@@ -15,7 +15,6 @@ import type { AdvisoryIndex } from '../../core/advisory/advisory-index.js';
 import type { HostInventory } from '../../core/inventory/host-inventory.js';
 import type { PatchPolicy, PolicySet, Sourced } from '../../core/model/index.js';
 import {
-  approvalsOf,
   type ChecksState,
   type DashboardInput,
   type HostKeyPin,
@@ -25,11 +24,8 @@ import {
   decideLifecycle,
   describeAutoMerge,
   DEFAULT_BRANCH_PREFIX,
-  editBaseline,
   type ExistingPullRequest,
   isApprovableId,
-  type LifecycleAction,
-  markClosedByPatchward,
   ownedPullRequests,
   parseReconsidered,
   type Proposal,
@@ -41,6 +37,7 @@ import {
 import { ExternalError, StalledError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Forge, PullRequest } from '../../ports/forge.js';
+import { carryOut, prRef } from './carry-out.js';
 import { type PinReport, proposePins } from './pins.js';
 import { dashboardFacts } from './dashboard-facts.js';
 import { proposalTimeline } from './timeline.js';
@@ -116,9 +113,7 @@ function joinPath(base: string, file: string): string {
 
 function toExisting(pr: PullRequest): ExistingPullRequest {
   return {
-    id: pr.id,
-    ...(pr.number === undefined ? {} : { number: pr.number }),
-    ...(pr.url === undefined ? {} : { url: pr.url }),
+    ...prRef(pr),
     branch: pr.branch,
     state: pr.state,
     title: pr.title,
@@ -255,9 +250,7 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
             open.push({
               policy: run.name,
               key: done.report.key,
-              id: done.report.pullRequest.id,
-              ...(done.report.pullRequest.number === undefined ? {} : { number: done.report.pullRequest.number }),
-              ...(done.report.pullRequest.url === undefined ? {} : { url: done.report.pullRequest.url }),
+              ...done.report.pullRequest,
               branch: done.report.branch,
               title: done.report.title,
               note:
@@ -286,9 +279,7 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
         declinedRows.push({
           policy: run.name,
           key: declined.pr.marker.key,
-          id: declined.pr.id,
-          ...(declined.pr.number === undefined ? {} : { number: declined.pr.number }),
-          ...(declined.pr.url === undefined ? {} : { url: declined.pr.url }),
+          ...prRef(declined.pr),
           branch: declined.pr.branch,
           title: declined.pr.title,
         });
@@ -330,112 +321,4 @@ export async function runPropose(input: ProposeInput, deps: ProposeDeps): Promis
     log.info({ outcome: outcome.outcome }, 'patch dashboard ensured');
   }
   return report;
-}
-
-interface CarryContext {
-  readonly forge: Forge | undefined;
-  readonly workspace: ProposalWorkspace | undefined;
-  readonly write: boolean;
-  readonly base: string;
-  readonly baselinePath: string;
-  readonly baseText: string;
-  readonly baselineName: string;
-  readonly policy: string;
-  readonly log: Logger;
-}
-
-type CarryResult =
-  | { readonly kind: 'proposal'; readonly report: ProposalReport; readonly merged: boolean; readonly proposal: Proposal }
-  | { readonly kind: 'closed'; readonly key: string; readonly id: string; readonly reason: string };
-
-async function carryOut(action: LifecycleAction, context: CarryContext): Promise<CarryResult> {
-  const { forge, workspace, write, log } = context;
-  if (action.kind === 'close') {
-    if (write && forge !== undefined) {
-      // Mark the close as ours first: a later run must not read it as a person's decline.
-      await forge.ensurePullRequest({
-        branch: action.pr.branch,
-        base: context.base,
-        title: action.pr.title,
-        body: markClosedByPatchward(action.pr.body, action.reason),
-        labels: action.pr.labels ?? [],
-        draft: action.pr.draft,
-      });
-      await forge.closePullRequest(action.pr.id, { comment: action.comment });
-    }
-    log.info({ policy: context.policy, pr: action.pr.id, reason: action.reason }, 'proposal closed');
-    return { kind: 'closed', key: action.pr.marker.key, id: action.pr.id, reason: action.reason };
-  }
-  const { proposal, content } = action;
-  const edited = editBaseline(context.baseText, context.baselineName, approvalsOf(proposal.candidates, context.policy));
-  if (!edited.ok)
-    throw new StalledError('propose-edit-failed', `${context.baselinePath}: ${edited.error.message}`, {
-      context: { path: context.baselinePath },
-    });
-  const files: ProposedFile[] = [{ path: context.baselinePath, before: context.baseText, after: edited.value.text }];
-  let pullRequest: ProposalReport['pullRequest'] = action.kind === 'create' ? undefined : prRef(action.pr);
-  let merged = false;
-  let autoMerge: string | undefined = action.kind === 'create' ? undefined : action.autoMerge.reason;
-  if (write && action.kind !== 'unchanged' && workspace !== undefined && forge !== undefined) {
-    const commit = await workspace.commitToBranch({
-      branch: proposal.branch,
-      base: context.base,
-      files: [{ path: context.baselinePath, content: edited.value.text }],
-      message: `${content.title}\n\nProposed by patchward for PatchPolicy ${context.policy} (key ${proposal.key}).`,
-      rebase: action.kind === 'update' && action.rebase,
-    });
-    if (commit.outcome !== 'unchanged') await workspace.pushBranch(proposal.branch);
-    if (content.labels.length > 0) await forge.ensureLabels(content.labels);
-    const ensured = await forge.ensurePullRequest({
-      branch: proposal.branch,
-      base: context.base,
-      title: content.title,
-      body: content.body,
-      labels: content.labels,
-      draft: content.draft,
-    });
-    if (ensured.outcome === 'blocked')
-      throw new StalledError('propose-pr-blocked', `${proposal.branch}: ${ensured.reason}: ${ensured.detail}`);
-    pullRequest = prRef(ensured.value);
-    if (
-      ensured.outcome === 'created' &&
-      forge.requestReviewers !== undefined &&
-      (content.reviewers.length > 0 || content.teamReviewers.length > 0)
-    )
-      await forge.requestReviewers(ensured.value.id, { users: content.reviewers, teams: content.teamReviewers });
-    log.info(
-      { policy: context.policy, branch: proposal.branch, pr: ensured.value.id, outcome: ensured.outcome, commit: commit.outcome },
-      'proposal ensured',
-    );
-  }
-  if (write && action.kind === 'unchanged' && forge?.mergePullRequest !== undefined && action.autoMerge.merge) {
-    const outcome = await forge.mergePullRequest(action.pr.id, { headSha: action.pr.headSha });
-    merged = outcome.outcome !== 'blocked';
-    autoMerge =
-      outcome.outcome === 'blocked' ? `merge blocked: ${outcome.reason}: ${outcome.detail}` : `merged (${action.autoMerge.reason})`;
-    log.info({ policy: context.policy, pr: action.pr.id, outcome: outcome.outcome }, 'proposal auto-merge');
-  }
-  return {
-    kind: 'proposal',
-    proposal,
-    merged,
-    report: {
-      policy: context.policy,
-      key: proposal.key,
-      branch: proposal.branch,
-      title: content.title,
-      body: content.body,
-      files,
-      advisories: proposal.candidates.map((candidate) => candidate.advisory),
-      hosts: [...new Set(proposal.candidates.flatMap((candidate) => candidate.hosts.map((host) => host.host)))].sort(),
-      labels: content.labels,
-      action: action.kind,
-      ...(pullRequest === undefined ? {} : { pullRequest }),
-      ...(autoMerge === undefined ? {} : { autoMerge }),
-    },
-  };
-}
-
-function prRef(pr: { id: string; number?: number; url?: string }): NonNullable<ProposalReport['pullRequest']> {
-  return { id: pr.id, ...(pr.number === undefined ? {} : { number: pr.number }), ...(pr.url === undefined ? {} : { url: pr.url }) };
 }

@@ -5,8 +5,8 @@
  */
 import type { AdvisoryIndex } from '../../core/advisory/advisory-index.js';
 import type { HostInventory } from '../../core/inventory/host-inventory.js';
-import { type PatchBaseline, type PolicySet, resolveFleetHosts } from '../../core/model/index.js';
-import { planRollout, renderPlanMarkdown } from '../../core/plan/index.js';
+import type { PatchBaseline, PolicySet } from '../../core/model/index.js';
+import { planPolicyOf, planRollout, renderPlanMarkdown } from '../../core/plan/index.js';
 import { type ApprovalEntry, approvalsOf, type Proposal } from '../../core/proposals/index.js';
 
 function withApprovals(baseline: PatchBaseline, approvals: readonly ApprovalEntry[]): PatchBaseline {
@@ -34,9 +34,7 @@ export function proposalTimeline(
   index: AdvisoryIndex,
   now: Date,
 ): (proposal: Proposal, baselineName: string) => string {
-  const hosts = policySet.fleets
-    .flatMap((fleet) => resolveFleetHosts(fleet.resource))
-    .map((host) => ({ name: host.name, labels: host.labels }));
+  const policy = planPolicyOf(policySet);
   const knownExploited = new Set<string>();
   for (const advisory of index.advisories()) for (const cve of advisory.knownExploitedCves) knownExploited.add(cve);
   return (proposal, baselineName) => {
@@ -44,12 +42,9 @@ export function proposalTimeline(
     const plan = planRollout(
       {
         policy: {
-          hosts,
-          rings: policySet.rings.map((entry) => entry.resource),
-          windows: policySet.maintenanceWindows.map((entry) => entry.resource),
-          policies: policySet.patchPolicies.map((entry) => entry.resource),
-          baselines: policySet.patchBaselines.map((entry) =>
-            entry.resource.metadata?.name === baselineName ? withApprovals(entry.resource, approvals) : entry.resource,
+          ...policy,
+          baselines: policy.baselines.map((baseline) =>
+            baseline.metadata?.name === baselineName ? withApprovals(baseline, approvals) : baseline,
           ),
         },
         inventory,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { GiteaForge } from '../../../controller/edges/forge/gitea/gitea-forge.js';
-import { cloneUrlFor, createForge, gitCredentialsFor } from '../../../controller/edges/forge/registry.js';
+import { cloneUrlFor, gitCredentialsFor } from '../../../controller/edges/forge/registry.js';
 import { GitWorkspace } from '../../../controller/edges/git/git-workspace.js';
 import { isPatchwardError } from '../../../controller/errors.js';
 import { createLogger } from '../../../controller/log.js';
@@ -234,12 +234,10 @@ describe('GiteaForge on a real Gitea', () => {
   test('the dashboard issue: created once, body updated, ticked checkbox read back', () =>
     withLogs(async (g) => {
       const fx = await createRepoFixture(g, scratch);
-      const forge = createForge({
-        kind: 'gitea',
+      const forge = new GiteaForge({
         apiUrl: g.url,
         repository: fx.repository,
         token: g.token,
-        branchPrefix: 'patchward/',
         logger: createLogger({ level: 'silent' }),
       });
       const spec = { title: 'Patch dashboard', body: '- [ ] reconsider DSA-1\n', labels: ['patchward'] };

@@ -161,7 +161,7 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
   test('every document of policies/ is accepted by the loader AND by the server with strict field validation, nothing pruned', () =>
     withLogs(async (k) => {
       const loaded = await loadPolicyRepository(POLICY_DIR);
-      assert.equal(loaded.ok, true, `the loader refuses policies/: ${JSON.stringify(loaded.ok ? [] : loaded.problems, null, 2)}`);
+      assert.equal(loaded.ok, true, `the loader refuses policies/: ${JSON.stringify(loaded.ok ? [] : loaded.error, null, 2)}`);
 
       const documents = readdirSync(POLICY_DIR)
         .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
@@ -368,7 +368,7 @@ describe('CRDs on a real kube-apiserver: one schema, two uses', { timeout: 180_0
         const loader = await createPolicyRepositoryLoader({ now: () => CORPUS_NOW });
         const loaded = await loader.load(join(CORPUS, name));
         assert.equal(loaded.ok, false, `${name}: the loader accepted it`);
-        assert.deepEqual(loaded.ok ? [] : loaded.problems.map((problem) => `${problem.path} ${problem.code}`), [`${path} ${code}`]);
+        assert.deepEqual(loaded.ok ? [] : loaded.error.map((problem) => `${problem.path} ${problem.code}`), [`${path} ${code}`]);
 
         const caseNamespace = uniqueName(`corpus-${name}`.slice(0, 40));
         await k.kubectl(['create', 'namespace', caseNamespace]);

@@ -5,7 +5,6 @@
  * calls, with the plain-Git forge (controller/edges/forge/git).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,19 +19,13 @@ import { GitWorkspace } from '../../../controller/edges/git/git-workspace.js';
 import { loadPolicyRepository } from '../../../controller/edges/policy-repo/load.js';
 import { type ProposeReport, runPropose } from '../../../controller/reconcile/propose/propose.js';
 import { runCliCaptured } from '../../helpers/run-cli.js';
-import { advisoryDir, advisoryIndex, inventory, writePolicyRepo } from '../../helpers/proposal-repo.js';
+import { advisoryDir, advisoryIndex, createPolicyRemote, gitAsPerson, gitEnv, inventory } from '../../helpers/proposal-repo.js';
 
 const BRANCH = 'patchward/security/PWSA-2026-0001';
 const DASHBOARD = 'patchward/_dashboard';
-const ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1' };
+const ENV = gitEnv(tmpdir());
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=A Person', '-c', 'user.email=person@example.invalid', ...args], {
-    cwd,
-    env: ENV,
-    encoding: 'utf8',
-  }).trim();
-}
+const git = (cwd: string, ...args: string[]) => gitAsPerson(cwd, ENV, ...args);
 
 describe('patchward propose on plain Git', () => {
   const scratch: string[] = [];
@@ -43,14 +36,7 @@ describe('patchward propose on plain Git', () => {
   test('the whole lifecycle of one advisory proposal', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pw-git-propose-'));
     scratch.push(root);
-    const remote = join(root, 'remote.git');
-    const person = join(root, 'person');
-    git(root, 'init', '-q', '--bare', '-b', 'main', remote);
-    git(root, 'clone', '-q', remote, person);
-    writePolicyRepo(person, { reviewer: 'alice', team: 'platform' });
-    git(person, 'add', '.');
-    git(person, 'commit', '-qm', 'policy repository');
-    git(person, 'push', '-q', 'origin', 'HEAD:main');
+    const { remote, person } = createPolicyRemote(root, ENV, { reviewer: 'alice', team: 'platform' });
     let index: AdvisoryIndex = await advisoryIndex(advisoryDir(join(root, 'adv')));
     let hosts: HostInventory[] = inventory(['web-1', 'web-2']);
     let runs = 0;
@@ -182,14 +168,7 @@ describe('patchward propose on plain Git', () => {
   test('patchward propose --forge git: one proposal branch, then nothing to change', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pw-git-propose-cli-'));
     scratch.push(root);
-    const remote = join(root, 'remote.git');
-    const person = join(root, 'person');
-    git(root, 'init', '-q', '--bare', '-b', 'main', remote);
-    git(root, 'clone', '-q', remote, person);
-    writePolicyRepo(person, { reviewer: 'alice', team: 'platform' });
-    git(person, 'add', '.');
-    git(person, 'commit', '-qm', 'policy repository');
-    git(person, 'push', '-q', 'origin', 'HEAD:main');
+    const { remote, person } = createPolicyRemote(root, ENV, { reviewer: 'alice', team: 'platform' });
     const inventoryFile = join(root, 'inventory.json');
     writeFileSync(
       inventoryFile,

@@ -290,6 +290,64 @@ describe('patchward propose on a real Gitea', () => {
       ]);
     }));
 
+  test('reviewers added to the policy are requested on the open PR, once', () =>
+    withLogs(async (g) => {
+      const fx = await createRepoFixture(g, scratch);
+      const second = `${fx.reviewer}b`;
+      await g.api(
+        'POST',
+        '/admin/users',
+        { username: second, email: `${second}@example.invalid`, password: 'Reviewer-pass-2', must_change_password: false },
+        { expect: [201] },
+      );
+      await g.api('PUT', `/repos/${fx.repository}/collaborators/${second}`, { permission: 'write' }, { expect: [204] });
+      writePolicyRepo(fx.personDir, { reviewer: fx.reviewer, team: fx.team });
+      await fx.person.add('.').commit('policy repository').push('origin', 'main');
+      const index = await advisoryIndex(advisoryDir(join(fx.personDir, '..', 'adv-reviewers')));
+      const hosts = inventory(['web-1', 'web-2']);
+      const requested = async (number: number) => {
+        const pull = (await g.api<GiteaPull>('GET', `/repos/${fx.repository}/pulls/${number}`)).body;
+        return (pull.requested_reviewers ?? []).map((r) => r.login).sort();
+      };
+      const first = await runOnce(g, fx, fx.personDir, hosts, index, new Date());
+      assert.deepEqual(
+        first.proposals.map((p) => p.action),
+        ['create'],
+      );
+      const [pr] = await listPulls(g, fx);
+      assert.ok(pr !== undefined);
+      assert.deepEqual(await requested(pr.number), [fx.reviewer]);
+
+      // A person adds a reviewer to the policy: the open PR is updated and the new one requested.
+      writeFileSync(
+        join(fx.personDir, 'policy.yaml'),
+        readFileSync(join(fx.personDir, 'policy.yaml'), 'utf8').replace(
+          `reviewers: [${fx.reviewer}]`,
+          `reviewers: [${fx.reviewer}, ${second}]`,
+        ),
+      );
+      await fx.person.add('.').commit('policy: a second reviewer').push('origin', 'main');
+      const changed = await runOnce(g, fx, fx.personDir, hosts, index, new Date());
+      assert.deepEqual(
+        changed.proposals.map((p) => p.action),
+        ['update'],
+      );
+      assert.deepEqual(await requested(pr.number), [fx.reviewer, second].sort());
+      const updated = (await listPulls(g, fx))[0];
+      assert.equal(updated?.head.sha, pr.head.sha, 'no new commit: only the PR changed');
+      assert.deepEqual(parseMarker(updated?.body ?? '')?.reviewers, [fx.reviewer, second, `team:${fx.team}`].sort());
+
+      // The next run finds them recorded: nothing is written.
+      const again = await runOnce(g, fx, fx.personDir, hosts, index, new Date());
+      assert.deepEqual(
+        again.proposals.map((p) => p.action),
+        ['unchanged'],
+      );
+      const after = (await listPulls(g, fx))[0];
+      assert.equal(after?.updated_at, updated?.updated_at);
+      assert.equal(after?.body, updated?.body);
+    }));
+
   test('a host key trusted on first use becomes one pin PR editing the Fleet file in place', () =>
     withLogs(async (g) => {
       const fx = await createRepoFixture(g, scratch);

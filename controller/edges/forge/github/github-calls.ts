@@ -4,7 +4,7 @@
  */
 import type { Octokit } from '@octokit/rest';
 import type { ValidateFunction } from 'ajv';
-import { ExternalError, type PatchwardError } from '../../../errors.js';
+import { err, ExternalError, ok, type PatchwardError, type Result } from '../../../errors.js';
 import { checked } from '../http/checked.js';
 import { errorForStatus, findPatchwardError } from '../http/classify.js';
 import { scrubSecrets } from '../http/scrub.js';
@@ -54,14 +54,14 @@ export class GithubCalls {
     params: Params,
     schema: ValidateFunction,
     passThrough: readonly number[],
-  ): Promise<{ ok: true; value: T } | { ok: false; error: RefusedCall }> {
+  ): Promise<Result<T, RefusedCall>> {
     try {
       const response = await this.octokit.request(route, { ...this.repo, ...params });
-      return { ok: true, value: checked<T>(schema, response.data, 'github', operation) };
+      return ok(checked<T>(schema, response.data, 'github', operation));
     } catch (error) {
       const status = statusOf(error);
       if (status !== undefined && passThrough.includes(status) && findPatchwardError(error) === undefined) {
-        return { ok: false, error: { status, message: scrubSecrets(messageOf(error), this.secrets) } };
+        return err({ status, message: scrubSecrets(messageOf(error), this.secrets) });
       }
       throw this.classify(error, operation);
     }

@@ -3,7 +3,7 @@
  * `schema.ts`, failures classified (our fetch-layer errors pass through; `GitlabHttpError` → kinds).
  */
 import type { ValidateFunction } from 'ajv';
-import { ExternalError, type PatchwardError } from '../../../errors.js';
+import { err, ExternalError, ok, type PatchwardError, type Result } from '../../../errors.js';
 import { checked } from '../http/checked.js';
 import { errorForStatus, findPatchwardError } from '../http/classify.js';
 import { scrubSecrets } from '../http/scrub.js';
@@ -45,12 +45,12 @@ export class GitlabCalls {
     schema: ValidateFunction,
     passThrough: readonly number[],
     call: (api: Loose, project: string) => Promise<unknown>,
-  ): Promise<{ ok: true; value: T } | { ok: false; status: number; detail: string }> {
+  ): Promise<Result<T, { readonly status: number; readonly detail: string }>> {
     try {
-      return { ok: true, value: checked<T>(schema, await call(this.api as unknown as Loose, this.project), 'gitlab', operation) };
+      return ok(checked<T>(schema, await call(this.api as unknown as Loose, this.project), 'gitlab', operation));
     } catch (error) {
       if (error instanceof GitlabHttpError && passThrough.includes(error.status))
-        return { ok: false, status: error.status, detail: scrubSecrets(error.detail, this.secrets) };
+        return err({ status: error.status, detail: scrubSecrets(error.detail, this.secrets) });
       throw this.classify(error, operation);
     }
   }

@@ -283,7 +283,7 @@ export class GitlabForge implements Forge {
       (api, project) =>
         api.MergeRequests.accept(project, Number(id), { sha: options.headSha, ...(options.method === 'squash' ? { squash: true } : {}) }),
     );
-    if (!result.ok) return { outcome: 'blocked', ...mergeRefusal(result.status, result.detail) };
+    if (!result.ok) return { outcome: 'blocked', ...mergeRefusal(result.error.status, result.error.detail) };
     this.log.info({ pr: id, sha: result.value.merge_commit_sha }, 'merge request merged');
     return result.value.merge_commit_sha ? { outcome: 'merged', sha: result.value.merge_commit_sha } : { outcome: 'merged' };
   }

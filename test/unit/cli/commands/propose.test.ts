@@ -33,23 +33,27 @@ interface JsonReport {
   }[];
 }
 
+/** `patchward propose --dry-run` on the test repository and inventory at a fixed time. */
+function dryRun(extra: readonly string[], source = advisories) {
+  return runCliCaptured([
+    'propose',
+    '-f',
+    repo,
+    '--inventory',
+    inventoryFile,
+    '--advisories',
+    source,
+    '--dry-run',
+    '--now',
+    '2026-12-02T12:00:00Z',
+    ...extra,
+  ]);
+}
+
 describe('patchward propose --dry-run', () => {
   it('--output json gives the proposals with branch, body, file before/after, advisories and hosts; nothing on disk changes', async () => {
     const before = readFileSync(join(repo, 'baseline.yaml'), 'utf8');
-    const run = await runCliCaptured([
-      'propose',
-      '-f',
-      repo,
-      '--inventory',
-      inventoryFile,
-      '--advisories',
-      advisories,
-      '--dry-run',
-      '--output',
-      'json',
-      '--now',
-      '2026-12-02T12:00:00Z',
-    ]);
+    const run = await dryRun(['--output', 'json']);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as JsonReport;
     assert.equal(report.proposals.length, 1);
@@ -67,18 +71,7 @@ describe('patchward propose --dry-run', () => {
   });
 
   it('the table form prints the branch, a unified diff and the body', async () => {
-    const run = await runCliCaptured([
-      'propose',
-      '-f',
-      repo,
-      '--inventory',
-      inventoryFile,
-      '--advisories',
-      advisories,
-      '--dry-run',
-      '--now',
-      '2026-12-02T12:00:00Z',
-    ]);
+    const run = await dryRun([]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^=== security PWSA-2026-0001: create on branch patchward\/security\/PWSA-2026-0001$/m);
     assert.match(run.stdout, /^--- a\/baseline\.yaml\n\+\+\+ b\/baseline\.yaml\n@@ /m);
@@ -99,20 +92,7 @@ describe('patchward propose --dry-run', () => {
       package: { name: 'pw-demo-src;touch${IFS}/tmp/pwned', ecosystem: 'Debian:12' },
     } as never);
     writeFileSync(join(dir, 'PWSA-2026-0001.json'), JSON.stringify(record));
-    const run = await runCliCaptured([
-      'propose',
-      '-f',
-      repo,
-      '--inventory',
-      inventoryFile,
-      '--advisories',
-      dir,
-      '--dry-run',
-      '--output',
-      'json',
-      '--now',
-      '2026-12-02T12:00:00Z',
-    ]);
+    const run = await dryRun(['--output', 'json'], dir);
     assert.equal(run.code, 0, run.stderr);
     const [p] = (JSON.parse(run.stdout) as JsonReport).proposals;
     const body = p?.body ?? '';

@@ -114,7 +114,7 @@ describe('window validation with an injected clock', () => {
       it(`${testCase.name} (at ${now})`, () => {
         const files = Object.entries(testCase.files).map(([path, text]) => ({ path, text }));
         const result = validator.validate(files, { now: new Date(now) });
-        const problems = result.ok ? result.warnings : result.problems;
+        const problems = result.ok ? result.warnings : result.error;
         assert.deepEqual(
           problems.map((problem) => `${problem.severity} ${problem.code}`),
           expected,
@@ -139,7 +139,7 @@ describe('window validation with an injected clock', () => {
       '2060-12-31T23:59:59Z',
     ]) {
       const result = validator.validate(files, { now: new Date(now) });
-      assert.ok(result.ok, `${now}: ${JSON.stringify(result.ok ? [] : result.problems)}`);
+      assert.ok(result.ok, `${now}: ${JSON.stringify(result.ok ? [] : result.error)}`);
     }
   });
 });

@@ -36,7 +36,7 @@ describe('createPolicyValidator (pure: files and clock in, result out)', () => {
     ].join('\n');
     const result = validator.validate([{ path: 'dir/w.yaml', text }], { now: NOW });
     assert.ok(!result.ok);
-    assert.deepEqual(result.problems.map(formatProblem), [
+    assert.deepEqual(result.error.map(formatProblem), [
       'dir/w.yaml:3:58: error: metadata.labels["app.kubernetes.io/name"]: must be a string, not an integer',
       'dir/w.yaml:16:42: error: spec.schedules[0].durration: unknown field "durration" (did you mean "duration"?)',
     ]);

@@ -4,7 +4,7 @@ import { decideAutoMerge, type ChecksState } from '../../../../controller/core/p
 import type { Candidate, Proposal } from '../../../../controller/core/proposals/candidate.js';
 import { complianceByRing, parseReconsidered, renderDashboard } from '../../../../controller/core/proposals/dashboard.js';
 import { decideLifecycle, type ExistingPullRequest, type LifecycleInput } from '../../../../controller/core/proposals/lifecycle.js';
-import { markClosedByPatchward } from '../../../../controller/core/proposals/marker.js';
+import { markClosedByPatchward, parseMarker, renderMarker } from '../../../../controller/core/proposals/marker.js';
 import { renderPullRequest } from '../../../../controller/core/proposals/pr-content.js';
 import { selectCandidates } from '../../../../controller/core/proposals/select-candidates.js';
 import { assess } from '../../../../controller/core/assess/assess.js';
@@ -71,6 +71,39 @@ describe('decideLifecycle', () => {
     assert.deepEqual(
       plan.actions.map((a) => a.kind),
       ['update', 'update'],
+    );
+  });
+
+  it('a policy that changes its reviewers updates the open PRs and asks for the reviewers again; then nothing', () => {
+    const reviewed = { ...SPEC, pullRequests: { ...SPEC.pullRequests, reviewers: ['alice'], teamReviewers: ['platform'] } };
+    const prs = asOpened(decideLifecycle(input({}, reviewed)));
+    const same = decideLifecycle(input({ pullRequests: prs }, reviewed));
+    assert.deepEqual(
+      same.actions.map((a) => a.kind),
+      ['unchanged', 'unchanged'],
+    );
+    const more = { ...reviewed, pullRequests: { ...reviewed.pullRequests, reviewers: ['alice', 'bob'] } };
+    const plan = decideLifecycle(input({ pullRequests: prs }, more));
+    assert.deepEqual(
+      plan.actions.map((a) => [a.kind, a.kind === 'update' && a.reviewersChanged]),
+      [
+        ['update', true],
+        ['update', true],
+      ],
+    );
+    const update = plan.actions[0];
+    assert.ok(update?.kind === 'update');
+    assert.deepEqual(update.content.marker.reviewers, ['alice', 'bob', 'team:platform']);
+    // A marker written before reviewers were recorded: requested once more, then recorded.
+    const old = prs.map((pr) => ({ ...pr, body: pr.body.replace(/<!-- patchward:proposal v1 \S+ -->/, (m) => withoutReviewers(m)) }));
+    assert.deepEqual(
+      decideLifecycle(input({ pullRequests: old }, reviewed)).actions.map((a) => a.kind === 'update' && a.reviewersChanged),
+      [true, true],
+    );
+    assert.deepEqual(
+      decideLifecycle(input({ pullRequests: prs }, SPEC)).actions.map((a) => a.kind === 'update' && a.reviewersChanged),
+      [true, true],
+      'reviewers removed from the policy also count as a change (recorded in the marker; nobody is un-requested)',
     );
   });
 
@@ -323,3 +356,10 @@ describe('dashboard', () => {
     assert.deepEqual([...parseReconsidered('see - [x] <!-- patchward:reconsider 12 -->\n- [x] <!-- other 13 -->')], []);
   });
 });
+
+function withoutReviewers(markerText: string): string {
+  const marker = parseMarker(markerText);
+  assert.ok(marker !== undefined);
+  const { reviewers: _dropped, ...rest } = marker;
+  return renderMarker(rest);
+}

@@ -50,7 +50,7 @@ describe('bad-input corpus (test/fixtures/policy-corpus)', () => {
     it(`${name}: reports exactly the expected problems`, { timeout: 30_000 }, async () => {
       const directory = GENERATED.has(name) ? join(generatedRoot, name) : join(CORPUS, name);
       const result = await loader.load(directory);
-      const problems = result.ok ? result.warnings : result.problems;
+      const problems = result.ok ? result.warnings : result.error;
       assert.deepEqual(problems.map(render), expected ?? []);
       const hasError = problems.some((problem) => problem.severity === 'error');
       assert.equal(result.ok, !hasError, 'ok must be false exactly when there is an error');

@@ -23,7 +23,7 @@ describe('loadPolicyRepository', () => {
 
   it('validates every file in policies/ (the example repository) without warnings', async () => {
     const result = await loadPolicyRepository(POLICIES);
-    assert.ok(result.ok, JSON.stringify(!result.ok && result.problems, null, 2));
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.error, null, 2));
     assert.deepEqual(result.warnings, []);
     const set = result.value;
     assert.deepEqual(set.files, ['baseline.yaml', 'fleet.yaml', 'rings.yaml', 'security-policy.yaml', 'windows.yaml']);
@@ -55,12 +55,12 @@ describe('loadPolicyRepository', () => {
     const result = await loader.load(repo);
     assert.equal(result.ok, false);
     assert.ok(!result.ok);
-    const rendered = result.problems.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.path} ${problem.code}`);
+    const rendered = result.error.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.path} ${problem.code}`);
     // files load in path order, so the second Ring with order 0 is canary in rings.yaml
     assert.ok(rendered.includes('rings.yaml:8:10 spec.order DuplicateRingOrder'), rendered.join('\n'));
     assert.ok(rendered.includes('extra.yml:7:13 spec.windows[0] DanglingReference'), rendered.join('\n'));
     // every host is now in two rings: reported at each host in fleet.yaml
-    assert.equal(result.problems.filter((problem) => problem.code === 'HostInSeveralRings').length, 12);
+    assert.equal(result.error.filter((problem) => problem.code === 'HostInSeveralRings').length, 12);
   });
 
   it('skips dot-directories and node_modules, ignores other YAML with a warning', async () => {
@@ -73,7 +73,7 @@ describe('loadPolicyRepository', () => {
     await writeFile(join(repo, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
     await writeFile(join(repo, 'notes.txt'), 'not yaml');
     const result = await loader.load(repo);
-    assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.error));
     assert.deepEqual(
       result.warnings.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.code}`),
       ['kustomization.yaml:1:1 NotPatchward'],
@@ -86,7 +86,7 @@ describe('loadPolicyRepository', () => {
     const result = await loader.load(repo);
     assert.ok(!result.ok);
     assert.deepEqual(
-      result.problems.map((problem) => problem.code),
+      result.error.map((problem) => problem.code),
       ['Empty'],
     );
   });
@@ -94,7 +94,7 @@ describe('loadPolicyRepository', () => {
   it('reports a directory that does not exist', async () => {
     const result = await loader.load(join(scratch, 'missing'));
     assert.ok(!result.ok);
-    assert.equal(result.problems[0]?.code, 'Unreadable');
+    assert.equal(result.error[0]?.code, 'Unreadable');
   });
 
   it('refuses a file over the size limit before reading it', async () => {
@@ -105,7 +105,7 @@ describe('loadPolicyRepository', () => {
     const result = await small.load(repo);
     assert.ok(!result.ok);
     assert.deepEqual(
-      result.problems.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.code}`),
+      result.error.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.code}`),
       ['big.yaml:1:1 FileTooLarge'],
     );
   });
