@@ -79,8 +79,7 @@ say "patchward rollout -f $repo --until done   (ring by ring: canary, early, bro
 pw rollout -f "$repo" --state "$state" --until done
 
 say "patchward report   (the audit log: what was patched, when, with which result)"
-pw report --state "$state"
-pw report --state "$state" --verify
+pw report --state "$state" --verify --advisories test/fixtures/advisories/sandbox
 
 say "patchward assess after the rollout"
 pw inventory -f "$repo" --state "$state" --output json > "$work/inventory-after.json" || true
