@@ -97,18 +97,20 @@ export function dpkgVersionProblem(version: string): string | undefined {
 
 /**
  * Weight of a character in a non-digit run (dpkg's `order`): `~` -1, digits 0 (like the end of
- * the part), letters their code, every other character its code + 256. ASCII only: compared
- * strings have passed the grammar.
+ * the part), letters their code, every other character its code + 256. One entry per UTF-16 code
+ * unit (read-only data, 128 KiB): valid versions are ASCII, but the trusted comparator
+ * (`compareValidDpkgVersions`) is never given a check, so it must read a defined weight for any
+ * code unit rather than `undefined` past the end of an ASCII table.
  */
 const WEIGHT: Readonly<Int16Array> = buildWeights();
 
 function buildWeights(): Int16Array {
-  const table = new Int16Array(128);
-  for (let code = 0; code < 128; code++) {
+  const table = new Int16Array(0x10000);
+  for (let code = 0; code < 0x10000; code++) {
     if (isDigit(code)) table[code] = 0;
     else if (isAlpha(code)) table[code] = code;
     else if (code === CHAR_TILDE) table[code] = -1;
-    else table[code] = code + 256;
+    else table[code] = code < 128 ? code + 256 : 384;
   }
   return table;
 }
@@ -331,6 +333,126 @@ function knownEqual(same: number, start: number, aEnd: number, bEnd: number): nu
 }
 
 /**
+ * Index of the colon ending a leading run of digits (the epoch), or -1. In a valid version the
+ * first colon, if any, ends the epoch and the epoch is digits only, so this finds it after reading
+ * just the epoch (or the first non-digit: usually one or two characters), never the whole string.
+ */
+function epochColon(version: string): number {
+  const length = version.length;
+  let index = 0;
+  while (index < length) {
+    const code = version.charCodeAt(index);
+    if (code < CHAR_0 || code > CHAR_9) return code === CHAR_COLON ? index : -1;
+    index++;
+  }
+  return -1;
+}
+
+/**
+ * Index of the last hyphen after `start` (the revision separator), or -1. Read from the end,
+ * because the revision is short and the upstream part is long.
+ */
+function revisionHyphen(version: string, start: number): number {
+  for (let index = version.length - 1; index > start; index--) {
+    if (version.charCodeAt(index) === CHAR_HYPHEN) return index;
+  }
+  return -1;
+}
+
+/**
+ * Compares two dpkg versions that are ALREADY KNOWN to be valid (`isValidVersion`), without
+ * checking the grammar again: apt's `version_compare` does not check it either. This is the hot
+ * path of matching (assess, the advisory index), whose every version was checked where it entered
+ * (inventory loader, OSV edge schema and index build, baseline loader; see ADR 0012).
+ *
+ * On a string that is not a valid version it returns some -1/0/1 and never throws, loops or reads
+ * out of bounds, but the order is then meaningless: untrusted strings go to `compareDpkgVersions`.
+ * Parses both strings on every call and caches nothing.
+ */
+export function compareValidDpkgVersions(a: string, b: string): Comparison {
+  const aLength = a.length;
+  const bLength = b.length;
+  // Equal characters decide nothing: find where the strings first differ, once, and let each part
+  // start its comparison there (identical strings end here). Note the last hyphen of the prefix.
+  const shorter = aLength < bLength ? aLength : bLength;
+  let same = 0;
+  let prefixHyphen = -1;
+  for (; same < shorter; same++) {
+    const code = a.charCodeAt(same);
+    if (code !== b.charCodeAt(same)) break;
+    if (code === CHAR_HYPHEN) prefixHyphen = same;
+  }
+  if (same === aLength && same === bLength) return 0;
+  const aColon = epochColon(a);
+  const bColon = epochColon(b);
+  if (aColon >= 0 || bColon >= 0) {
+    // A missing epoch is 0; compared by value, so `0:1.0` equals `1.0`.
+    const epoch = compareDigitRuns(a, 0, aColon < 0 ? 0 : aColon, b, 0, bColon < 0 ? 0 : bColon);
+    if (epoch !== 0) return epoch;
+  }
+  // Most pairs differ inside the upstream part, with no hyphen before the difference: there the
+  // first differing characters usually decide, and the revisions need not even be found.
+  if (aColon === bColon && same > aColon && prefixHyphen < 0 && same < shorter) {
+    const decided = decideInUpstream(a, b, same, aColon + 1);
+    if (decided !== 0) return decided;
+  }
+  const aHyphen = revisionHyphen(a, aColon + 1);
+  const bHyphen = revisionHyphen(b, bColon + 1);
+  const aUpstreamEnd = aHyphen < 0 ? aLength : aHyphen;
+  const bUpstreamEnd = bHyphen < 0 ? bLength : bHyphen;
+  const upstreamEqual = aColon === bColon ? knownEqual(same, aColon + 1, aUpstreamEnd, bUpstreamEnd) : 0;
+  const upstream = compareParts(a, aColon + 1, aUpstreamEnd, b, bColon + 1, bUpstreamEnd, upstreamEqual);
+  if (upstream !== 0) return upstream < 0 ? -1 : 1;
+  // A missing revision compares as the empty string, so `1.0` equals `1.0-0`.
+  const revisionEqual = aUpstreamEnd === bUpstreamEnd ? knownEqual(same, aUpstreamEnd + 1, aLength, bLength) : 0;
+  const revision = compareParts(a, aUpstreamEnd + 1, aLength, b, bUpstreamEnd + 1, bLength, revisionEqual);
+  return revision < 0 ? -1 : revision > 0 ? 1 : 0;
+}
+
+/**
+ * The order of two valid versions that are identical before index `same`, where both have a
+ * character, neither of them a hyphen, and no hyphen comes earlier after the epoch: position `same`
+ * then lies in the upstream part of both (the revision separator, the last hyphen, comes later),
+ * at the same offset from its start `partStart`. Returns 0 when the first difference alone does not
+ * decide (equal digit-run values such as `01` and `1`): the caller then compares whole parts.
+ */
+function decideInUpstream(a: string, b: string, same: number, partStart: number): Comparison {
+  const ac = a.charCodeAt(same);
+  const bc = b.charCodeAt(same);
+  if (ac === CHAR_HYPHEN || bc === CHAR_HYPHEN) return 0;
+  const aDigit = ac >= CHAR_0 && ac <= CHAR_9;
+  const bDigit = bc >= CHAR_0 && bc <= CHAR_9;
+  const previous = same > partStart ? a.charCodeAt(same - 1) : -1;
+  const previousDigit = previous >= CHAR_0 && previous <= CHAR_9;
+  // Outside a digit run, verrevcmp compares these two characters' weights (a digit weighs 0, and
+  // two different characters never weigh the same). That is also the case after a digit run when
+  // neither is a digit: the run ended at `same` in both, with the same value.
+  if (!(aDigit && bDigit) && !(previousDigit && (aDigit || bDigit))) {
+    return (aDigit ? 0 : (WEIGHT[ac] as number)) < (bDigit ? 0 : (WEIGHT[bc] as number)) ? -1 : 1;
+  }
+  // Inside or at the start of digit runs: the runs' values decide, unless they are equal.
+  let runStart = same;
+  while (runStart > partStart) {
+    const code = a.charCodeAt(runStart - 1);
+    if (code < CHAR_0 || code > CHAR_9) break;
+    runStart--;
+  }
+  return compareDigitRuns(a, runStart, digitRunEnd(a, same), b, runStart, digitRunEnd(b, same));
+}
+
+/** The end of the run of digits that starts at or before `from`. */
+function digitRunEnd(version: string, from: number): number {
+  const length = version.length;
+  let index = from;
+  while (index < length) {
+    const code = version.charCodeAt(index);
+    if (code < CHAR_0 || code > CHAR_9) break;
+    index++;
+  }
+  return index;
+}
+
+/**
  * Debian policy §5.6.1: lower-case letters, digits, `+`, `-`, `.`; at least two characters;
  * starting with a letter or digit. No architecture qualifier (`libc6:amd64` is not a name).
  */
@@ -350,6 +472,7 @@ export function isValidDpkgPackageName(name: string): boolean {
 export const dpkgVersionScheme: VersionScheme = Object.freeze({
   id: 'dpkg',
   compare: compareDpkgVersions,
+  compareValid: compareValidDpkgVersions,
   isValidVersion: (version: string): boolean => dpkgVersionProblem(version) === undefined,
   isValidPackageName: isValidDpkgPackageName,
 });
