@@ -4,9 +4,13 @@
  * `rpm.labelCompare` called per pair from a Python loop (`peers.py`), in the same run.
  *
  *   bash bench/vercmp/setup.sh        # apt-get install python3-apt python3-rpm (for --peers)
- *   npx tsc -p tsconfig.json && node dist/bench/vercmp/run.js [--peers]
+ *   npx tsc -p tsconfig.json && node dist/bench/vercmp/run.js [--peers] [--hot-path]
  *
- * Our side: `scheme.compare(a, b)` on two strings: both parsed, grammar included, nothing cached.
+ * Our side, two comparators, each on two strings, both parsed on every call, nothing cached:
+ * - trusted: `scheme.compareValid(a, b)`, no grammar check: like for like with the peers, which do
+ *   not check either (our strings are checked where they enter; see ADR 0012);
+ * - checked: `scheme.compare(a, b)`, grammar included (an invalid string throws InvalidVersion).
+ * With `--hot-path`, also the assessment's hot path with versions parsed once (hot-path.ts).
  * The strings are flat (as JSON.parse gives them: inventories and advisories arrive as JSON), not
  * slices of the fixture text. Each scheme: a warm-up pass, then 7 rounds of about 0.3 s over all
  * pairs; best and median round (the machine is shared: the best round is the least disturbed).
@@ -23,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { versionSchemeFor } from '../../controller/core/version/index.js';
 import type { VersionSchemeId } from '../../controller/ports/version-scheme.js';
+import { type HotPathRate, measureHotPath } from './hot-path.js';
 
 function repositoryRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
@@ -71,8 +76,12 @@ interface Rate {
   readonly median: number;
 }
 
-function measure(id: VersionSchemeId): Rate & { readonly pairs: number } {
-  const { compare } = versionSchemeFor(id);
+type Kind = 'trusted' | 'checked';
+const KINDS: readonly Kind[] = ['trusted', 'checked'];
+
+function measure(id: VersionSchemeId, kind: Kind): Rate & { readonly pairs: number } {
+  const scheme = versionSchemeFor(id);
+  const compare = kind === 'trusted' ? scheme.compareValid : scheme.compare;
   const { a, b, expected } = loadPairs(id);
   const wrong = a.filter((left, index) => compare(left, b[index] as string) !== expected[index]).length;
   if (wrong > 0) throw new Error(`${id}: ${wrong} pairs disagree with the ground truth`);
@@ -100,32 +109,53 @@ const best = (first: Rate, second?: Rate): Rate =>
   second === undefined ? first : { best: Math.max(first.best, second.best), median: Math.max(first.median, second.median) };
 
 /**
- * Each scheme is measured in a process of its own, so that one scheme's compare does not make the
- * timing loop polymorphic for the other (the JIT inlines a single target).
+ * Each scheme and comparator is measured in a process of its own, so that one compare does not
+ * make the timing loop polymorphic for the other (the JIT inlines a single target).
  */
-function measureApart(id: VersionSchemeId): Rate & { readonly pairs: number } {
-  const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--measure', id], { encoding: 'utf8' });
+function measureApart(id: VersionSchemeId, kind: Kind): Rate & { readonly pairs: number } {
+  const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--measure', id, kind], { encoding: 'utf8' });
   return JSON.parse(output) as Rate & { readonly pairs: number };
 }
+
+type Pass = Record<VersionSchemeId, Record<Kind, Rate & { readonly pairs: number }>>;
+
+function measureAll(): Pass {
+  const one = (id: VersionSchemeId): Record<Kind, Rate & { readonly pairs: number }> => ({
+    trusted: measureApart(id, 'trusted'),
+    checked: measureApart(id, 'checked'),
+  });
+  return { dpkg: one('dpkg'), rpm: one('rpm') };
+}
+
+const ratio = (mine: Rate, peer: Rate): string =>
+  `${(mine.best / peer.best).toFixed(2)}× best, ${(mine.median / peer.median).toFixed(2)}× median`;
 
 const measureIndex = process.argv.indexOf('--measure');
 if (measureIndex >= 0) {
   const id = process.argv[measureIndex + 1];
-  if (id !== 'dpkg' && id !== 'rpm') throw new Error('--measure dpkg|rpm');
-  process.stdout.write(`${JSON.stringify(measure(id))}\n`);
+  const kind = process.argv[measureIndex + 2];
+  if ((id !== 'dpkg' && id !== 'rpm') || (kind !== 'trusted' && kind !== 'checked')) throw new Error('--measure dpkg|rpm trusted|checked');
+  process.stdout.write(`${JSON.stringify(measure(id, kind))}\n`);
+} else if (process.argv.includes('--measure-hot-path')) {
+  process.stdout.write(`${JSON.stringify(await measureHotPath())}\n`);
 } else {
   const withPeers = process.argv.includes('--peers');
-  const firstPass = { dpkg: measureApart('dpkg'), rpm: measureApart('rpm') };
+  const firstPass = measureAll();
   for (const id of ['dpkg', 'rpm'] as const) {
-    const { pairs, best: top, median } = firstPass[id];
-    process.stdout.write(
-      `vercmp ${id}: ${format(top)} comparisons/s best, ${format(median)} median, over ${pairs} real pairs (two strings parsed per call, grammar included)\n`,
-    );
+    for (const kind of KINDS) {
+      const { pairs, best: top, median } = firstPass[id][kind];
+      const what = kind === 'trusted' ? 'compareValid, no grammar check' : 'compare, grammar included';
+      process.stdout.write(
+        `vercmp ${id} ${kind}: ${format(top)} comparisons/s best, ${format(median)} median, over ${pairs} real pairs (two strings parsed per call, ${what})\n`,
+      );
+    }
   }
   if (withPeers) {
     const peers = runPeers();
-    const secondPass = { dpkg: measureApart('dpkg'), rpm: measureApart('rpm') };
-    process.stdout.write(`second pass: dpkg ${format(secondPass.dpkg.best)} best, rpm ${format(secondPass.rpm.best)} best\n`);
+    const secondPass = measureAll();
+    process.stdout.write(
+      `second pass: dpkg ${format(secondPass.dpkg.trusted.best)} trusted / ${format(secondPass.dpkg.checked.best)} checked best, rpm ${format(secondPass.rpm.trusted.best)} / ${format(secondPass.rpm.checked.best)}\n`,
+    );
     process.stdout.write(
       `peers (${Object.entries(peers.versions)
         .map(([name, version]) => `${name} ${version}`)
@@ -134,16 +164,29 @@ if (measureIndex >= 0) {
     for (const id of ['dpkg', 'rpm'] as const) {
       const report = peers[id];
       if (report.wrong > 0) throw new Error(`peer ${id}: ${report.wrong} pairs disagree with the ground truth`);
-      const mine = best(firstPass[id], secondPass[id]);
-      process.stdout.write(`  ${id} ours: ${format(mine.best)} /s best, ${format(mine.median)} median (best of both passes)\n`);
+      const mine = {
+        trusted: best(firstPass[id].trusted, secondPass[id].trusted),
+        checked: best(firstPass[id].checked, secondPass[id].checked),
+      };
+      for (const kind of KINDS) {
+        process.stdout.write(
+          `  ${id} ours ${kind}: ${format(mine[kind].best)} /s best, ${format(mine[kind].median)} median (best of both passes)\n`,
+        );
+      }
       for (const [name, value] of Object.entries(report)) {
         if (typeof value === 'number') continue;
-        const ratio =
-          name === 'loop overhead'
-            ? ''
-            : `  → ours ${(mine.best / value.best).toFixed(2)}× best, ${(mine.median / value.median).toFixed(2)}× median`;
-        process.stdout.write(`  ${id} ${name}: ${format(value.best)} /s best, ${format(value.median)} median${ratio}\n`);
+        const ratios =
+          name === 'loop overhead' ? '' : `  → ours trusted ${ratio(mine.trusted, value)}; checked ${ratio(mine.checked, value)}`;
+        process.stdout.write(`  ${id} ${name}: ${format(value.best)} /s best, ${format(value.median)} median${ratios}\n`);
       }
+    }
+  }
+  if (process.argv.includes('--hot-path')) {
+    const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--measure-hot-path'], { encoding: 'utf8' });
+    for (const rate of JSON.parse(output) as HotPathRate[]) {
+      process.stdout.write(
+        `hot path ${rate.release} (${rate.scheme}), versions parsed once, matchEntry unmemoised: ${format(rate.matchesBest)} matches/s best, ${format(rate.matchesMedian)} median; ${rate.matches} matches and ${rate.comparisons} comparisons per pass = ${format(rate.comparisonsBest)} comparisons/s best\n`,
+      );
     }
   }
 }

@@ -348,6 +348,25 @@ function epochColon(version: string): number {
   return -1;
 }
 
+/** How many digits `version` starts with. */
+function leadingDigits(version: string): number {
+  const length = version.length;
+  let index = 0;
+  while (index < length) {
+    const code = version.charCodeAt(index);
+    if (code < CHAR_0 || code > CHAR_9) break;
+    index++;
+  }
+  return index;
+}
+
+/** Whether `version` has a hyphen at or after `from`. */
+function hasHyphenFrom(version: string, from: number): boolean {
+  const length = version.length;
+  for (let index = from; index < length; index++) if (version.charCodeAt(index) === CHAR_HYPHEN) return true;
+  return false;
+}
+
 /**
  * Index of the last hyphen after `start` (the revision separator), or -1. Read from the end,
  * because the revision is short and the upstream part is long.
@@ -384,16 +403,32 @@ export function compareValidDpkgVersions(a: string, b: string): Comparison {
   }
   if (same === aLength && same === bLength) return 0;
   const aColon = epochColon(a);
-  const bColon = epochColon(b);
+  // When `a`'s epoch colon, or the non-digit that shows it has none, lies in the common prefix,
+  // `b` has the same: no need to read it again.
+  const bColon = (aColon >= 0 ? aColon : leadingDigits(a)) < same ? aColon : epochColon(b);
   if (aColon >= 0 || bColon >= 0) {
     // A missing epoch is 0; compared by value, so `0:1.0` equals `1.0`.
     const epoch = compareDigitRuns(a, 0, aColon < 0 ? 0 : aColon, b, 0, bColon < 0 ? 0 : bColon);
     if (epoch !== 0) return epoch;
   }
-  // Most pairs differ inside the upstream part, with no hyphen before the difference: there the
-  // first differing characters usually decide, and the revisions need not even be found.
-  if (aColon === bColon && same > aColon && prefixHyphen < 0 && same < shorter) {
-    const decided = decideInUpstream(a, b, same, aColon + 1);
+  // Most pairs differ at a character that both have, in the same part of both at the same offset
+  // (same epoch): there those two characters usually decide alone.
+  const differAtSameOffset = aColon === bColon && same > aColon && same < shorter;
+  if (differAtSameOffset && prefixHyphen < 0) {
+    // No hyphen before the difference, and none at it: the revision separator (the last hyphen)
+    // comes later in both, so the difference is in the upstream part, and the revisions need not
+    // even be found.
+    const ac = a.charCodeAt(same);
+    const bc = b.charCodeAt(same);
+    if (ac !== CHAR_HYPHEN && bc !== CHAR_HYPHEN) {
+      const decided = decideInPart(a, b, ac, bc, same, aColon + 1);
+      if (decided !== 0) return decided;
+    }
+  }
+  if (differAtSameOffset && prefixHyphen > aColon && !hasHyphenFrom(a, same) && !hasHyphenFrom(b, same)) {
+    // The prefix's last hyphen is the last hyphen of both: identical upstream parts, and the
+    // difference is in the revisions, at the same offset.
+    const decided = decideInPart(a, b, a.charCodeAt(same), b.charCodeAt(same), same, prefixHyphen + 1);
     if (decided !== 0) return decided;
   }
   const aHyphen = revisionHyphen(a, aColon + 1);
@@ -410,16 +445,12 @@ export function compareValidDpkgVersions(a: string, b: string): Comparison {
 }
 
 /**
- * The order of two valid versions that are identical before index `same`, where both have a
- * character, neither of them a hyphen, and no hyphen comes earlier after the epoch: position `same`
- * then lies in the upstream part of both (the revision separator, the last hyphen, comes later),
- * at the same offset from its start `partStart`. Returns 0 when the first difference alone does not
- * decide (equal digit-run values such as `01` and `1`): the caller then compares whole parts.
+ * The order of two valid versions that are identical before index `same` and differ there, with
+ * characters `ac` and `bc`, both inside the same part (upstream or revision) that starts at
+ * `partStart`, at the same offset. Returns 0 when these characters alone do not decide (equal
+ * digit-run values such as `01` and `1`): the caller then compares whole parts.
  */
-function decideInUpstream(a: string, b: string, same: number, partStart: number): Comparison {
-  const ac = a.charCodeAt(same);
-  const bc = b.charCodeAt(same);
-  if (ac === CHAR_HYPHEN || bc === CHAR_HYPHEN) return 0;
+function decideInPart(a: string, b: string, ac: number, bc: number, same: number, partStart: number): Comparison {
   const aDigit = ac >= CHAR_0 && ac <= CHAR_9;
   const bDigit = bc >= CHAR_0 && bc <= CHAR_9;
   const previous = same > partStart ? a.charCodeAt(same - 1) : -1;
