@@ -402,34 +402,36 @@ export function compareValidDpkgVersions(a: string, b: string): Comparison {
     if (code === CHAR_HYPHEN) prefixHyphen = same;
   }
   if (same === aLength && same === bLength) return 0;
-  const aColon = epochColon(a);
-  // When `a`'s epoch colon, or the non-digit that shows it has none, lies in the common prefix,
-  // `b` has the same: no need to read it again.
-  const bColon = (aColon >= 0 ? aColon : leadingDigits(a)) < same ? aColon : epochColon(b);
+  const aDigits = leadingDigits(a);
+  const aColon = aDigits < aLength && a.charCodeAt(aDigits) === CHAR_COLON ? aDigits : -1;
+  // When the character after `a`'s leading digits (its epoch colon or not) lies in the common
+  // prefix, `b` has the same epoch colon or none: no need to read it again.
+  const bColon = aDigits < same ? aColon : epochColon(b);
   if (aColon >= 0 || bColon >= 0) {
     // A missing epoch is 0; compared by value, so `0:1.0` equals `1.0`.
     const epoch = compareDigitRuns(a, 0, aColon < 0 ? 0 : aColon, b, 0, bColon < 0 ? 0 : bColon);
     if (epoch !== 0) return epoch;
   }
   // Most pairs differ at a character that both have, in the same part of both at the same offset
-  // (same epoch): there those two characters usually decide alone.
-  const differAtSameOffset = aColon === bColon && same > aColon && same < shorter;
-  if (differAtSameOffset && prefixHyphen < 0) {
-    // No hyphen before the difference, and none at it: the revision separator (the last hyphen)
-    // comes later in both, so the difference is in the upstream part, and the revisions need not
-    // even be found.
+  // (same epoch): there those two characters usually decide alone. Find that part's start.
+  if (aColon === bColon && same > aColon && same < shorter) {
     const ac = a.charCodeAt(same);
     const bc = b.charCodeAt(same);
-    if (ac !== CHAR_HYPHEN && bc !== CHAR_HYPHEN) {
-      const decided = decideInPart(a, b, ac, bc, same, aColon + 1);
+    let partStart = -1;
+    if (prefixHyphen < 0) {
+      // No hyphen before the difference, and none at it: the revision separator (the last hyphen)
+      // comes later in both, so the difference is in the upstream part, and the revisions need not
+      // even be found.
+      if (ac !== CHAR_HYPHEN && bc !== CHAR_HYPHEN) partStart = aColon + 1;
+    } else if (!hasHyphenFrom(a, same) && !hasHyphenFrom(b, same)) {
+      // The prefix's last hyphen is the last hyphen of both: identical upstream parts, and the
+      // difference is in the revisions.
+      partStart = prefixHyphen + 1;
+    }
+    if (partStart >= 0) {
+      const decided = decideInPart(a, b, ac, bc, same, partStart);
       if (decided !== 0) return decided;
     }
-  }
-  if (differAtSameOffset && prefixHyphen > aColon && !hasHyphenFrom(a, same) && !hasHyphenFrom(b, same)) {
-    // The prefix's last hyphen is the last hyphen of both: identical upstream parts, and the
-    // difference is in the revisions, at the same offset.
-    const decided = decideInPart(a, b, a.charCodeAt(same), b.charCodeAt(same), same, prefixHyphen + 1);
-    if (decided !== 0) return decided;
   }
   const aHyphen = revisionHyphen(a, aColon + 1);
   const bHyphen = revisionHyphen(b, bColon + 1);
@@ -461,14 +463,23 @@ function decideInPart(a: string, b: string, ac: number, bc: number, same: number
   if (!(aDigit && bDigit) && !(previousDigit && (aDigit || bDigit))) {
     return (aDigit ? 0 : (WEIGHT[ac] as number)) < (bDigit ? 0 : (WEIGHT[bc] as number)) ? -1 : 1;
   }
-  // Inside or at the start of digit runs: the runs' values decide, unless they are equal.
+  // Inside or at the start of digit runs: the runs' values decide, unless they are equal. The runs
+  // are identical on [runStart, same).
   let runStart = same;
   while (runStart > partStart) {
     const code = a.charCodeAt(runStart - 1);
     if (code < CHAR_0 || code > CHAR_9) break;
     runStart--;
   }
-  return compareDigitRuns(a, runStart, digitRunEnd(a, same), b, runStart, digitRunEnd(b, same));
+  const aRunEnd = digitRunEnd(a, same);
+  const bRunEnd = digitRunEnd(b, same);
+  const aFirst = runStart < same ? a.charCodeAt(runStart) : ac;
+  const bFirst = runStart < same ? aFirst : bc;
+  // Without leading zeros, the longer run is the larger number, and between runs of one length the
+  // first differing digit (this one) decides. With a leading zero, count properly.
+  if (aFirst === CHAR_0 || bFirst === CHAR_0) return compareDigitRuns(a, runStart, aRunEnd, b, runStart, bRunEnd);
+  if (aRunEnd !== bRunEnd) return aRunEnd > bRunEnd ? 1 : -1;
+  return ac < bc ? -1 : 1;
 }
 
 /** The end of the run of digits that starts at or before `from`. */
