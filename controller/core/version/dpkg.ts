@@ -433,6 +433,23 @@ export function compareValidDpkgVersions(a: string, b: string): Comparison {
       if (decided !== 0) return decided;
     }
   }
+  // Next most often, one side's part ends at the difference (the string ends, or its revision
+  // separator is there) while the other's goes on in the same part.
+  if (aColon === bColon && same > aColon) {
+    const aEnds = partEndsAt(a, same, prefixHyphen);
+    const bEnds = partEndsAt(b, same, prefixHyphen);
+    if (aEnds !== bEnds) {
+      const longer = aEnds ? b : a;
+      const next = longer.charCodeAt(same);
+      // With a hyphen in the prefix, the same part means: the string that ends is the prefix, and
+      // the other has no hyphen after it (the prefix's last hyphen is the last of both).
+      const samePart = prefixHyphen < 0 ? next !== CHAR_HYPHEN : same === shorter && !hasHyphenFrom(longer, same);
+      if (samePart) {
+        const longerOrder = goesOnAfterEnd(longer, next, same, prefixHyphen < 0 ? aColon + 1 : prefixHyphen + 1);
+        if (longerOrder !== 0) return aEnds ? (longerOrder < 0 ? 1 : -1) : longerOrder;
+      }
+    }
+  }
   const aHyphen = revisionHyphen(a, aColon + 1);
   const bHyphen = revisionHyphen(b, bColon + 1);
   const aUpstreamEnd = aHyphen < 0 ? aLength : aHyphen;
@@ -480,6 +497,36 @@ function decideInPart(a: string, b: string, ac: number, bc: number, same: number
   if (aFirst === CHAR_0 || bFirst === CHAR_0) return compareDigitRuns(a, runStart, aRunEnd, b, runStart, bRunEnd);
   if (aRunEnd !== bRunEnd) return aRunEnd > bRunEnd ? 1 : -1;
   return ac < bc ? -1 : 1;
+}
+
+/**
+ * Whether the part of `version` that holds index `same` ends there: the string ends, or its last
+ * hyphen (the revision separator) is there. With no hyphen before `same` (`prefixHyphen` < 0), a
+ * hyphen at `same` is the separator when no other follows.
+ */
+function partEndsAt(version: string, same: number, prefixHyphen: number): boolean {
+  if (same === version.length) return true;
+  return prefixHyphen < 0 && version.charCodeAt(same) === CHAR_HYPHEN && !hasHyphenFrom(version, same + 1);
+}
+
+/**
+ * The order of a part that goes on with `next` at index `same` against the same part, identical
+ * up to there, that ends there (verrevcmp with the end weighing 0): 1 when the longer part is
+ * greater, -1 when smaller, 0 when this alone does not decide (a digit run whose value might
+ * still be equal, as in `1.0` and `1.00`).
+ */
+function goesOnAfterEnd(longer: string, next: number, same: number, partStart: number): Comparison {
+  if (next === CHAR_TILDE) return -1;
+  if (next < CHAR_0 || next > CHAR_9) return 1;
+  // A digit: the longer side's run is longer, or the other side has none (value 0), so the longer
+  // side is greater unless the run starts with a zero.
+  let runStart = same;
+  while (runStart > partStart) {
+    const code = longer.charCodeAt(runStart - 1);
+    if (code < CHAR_0 || code > CHAR_9) break;
+    runStart--;
+  }
+  return longer.charCodeAt(runStart) === CHAR_0 ? 0 : 1;
 }
 
 /** The end of the run of digits that starts at or before `from`. */
