@@ -154,8 +154,15 @@ function decideInPart(a: string, b: string, ac: number, bc: number, same: number
   if (!(aDigit && bDigit) && !(previousDigit && (aDigit || bDigit))) {
     return (aDigit ? 0 : (WEIGHT[ac] as number)) < (bDigit ? 0 : (WEIGHT[bc] as number)) ? -1 : 1;
   }
-  // Inside or at the start of digit runs: the runs' values decide, unless they are equal. The runs
-  // are identical on [runStart, same).
+  return decideInDigitRuns(a, b, ac, bc, same, partStart);
+}
+
+/**
+ * `decideInPart` inside or at the start of digit runs (kept apart so that the JIT can inline the
+ * common, short part above): the runs' values decide, unless they are equal. The runs are
+ * identical on [runStart, same).
+ */
+function decideInDigitRuns(a: string, b: string, ac: number, bc: number, same: number, partStart: number): Comparison {
   let runStart = same;
   while (runStart > partStart) {
     const code = a.charCodeAt(runStart - 1);
