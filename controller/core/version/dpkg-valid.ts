@@ -56,7 +56,7 @@ function revisionHyphen(version: string, start: number): number {
  * Compares two dpkg versions that are ALREADY KNOWN to be valid (`isValidVersion`), without
  * checking the grammar again: apt's `version_compare` does not check it either. This is the hot
  * path of matching (assess, the advisory index), whose every version was checked where it entered
- * (inventory loader, OSV edge schema and index build, baseline loader; see ADR 0012).
+ * (advisory bounds at index build, installed versions and approvals in `assess`; see ADR 0012).
  *
  * On a string that is not a valid version it returns some -1/0/1 and never throws, loops or reads
  * out of bounds, but the order is then meaningless: untrusted strings go to `compareDpkgVersions`.
