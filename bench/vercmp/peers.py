@@ -8,8 +8,8 @@
 - loop overhead: the same loop calling `operator.is_(a, b)`, a C function of two arguments that
   does nothing else; its time is part of every peer figure above.
 
-Each: one warm-up pass, then 7 rounds of about 0.3 s over all pairs; best and median round, like
-run.ts. Every result is checked against the `cmp` column first. Run with the Debian python
+Each: one warm-up pass, then 7 rounds of about 0.3 s over all pairs; best and median round, by
+wall time and by CPU time (`time.process_time()`), like run.ts. Every result is checked against the `cmp` column first. Run with the Debian python
 (`/usr/bin/python3`, where apt-get installs python3-apt and python3-rpm), with the pairs files as
 arguments; `run.ts --peers` does that.
 """
@@ -42,19 +42,23 @@ def evr(text):
 
 
 def rate(run, seconds):
+    """One round: calls per second of wall time and per second of this process's CPU time."""
     count = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     elapsed = 0.0
     while elapsed < seconds:
         count += run()
         elapsed = time.perf_counter() - start
-    return count / elapsed
+    return count / elapsed, count / (time.process_time() - cpu_start)
 
 
 def measure(run):
     rate(run, 0.2)
-    rates = sorted(rate(run, 0.3) for _ in range(7))
-    return {'best': rates[-1], 'median': rates[3]}
+    rounds = [rate(run, 0.3) for _ in range(7)]
+    wall = sorted(r[0] for r in rounds)
+    cpu = sorted(r[1] for r in rounds)
+    return {'best': wall[-1], 'median': wall[3], 'cpuBest': cpu[-1], 'cpuMedian': cpu[3]}
 
 
 def sign(value):

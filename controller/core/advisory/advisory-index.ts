@@ -79,17 +79,24 @@ export class AdvisoryIndex {
   }
 }
 
+/**
+ * The matching hot path compares with `compareValid` (no grammar check; ADR 0012): every bound
+ * and fixed version of an entry passed `isValidVersion` when the index was built
+ * (`compileEntry`), and callers pass only checked installed versions (assess checks each one
+ * first and reports an invalid one as `invalid-version`, never as compliant).
+ */
 function inInterval(interval: AffectedInterval, version: string, scheme: VersionScheme): boolean {
-  if (interval.limit !== undefined && scheme.compare(version, interval.limit) >= 0) return false;
-  if (interval.introduced !== undefined && scheme.compare(version, interval.introduced) < 0) return false;
-  if (interval.fixed !== undefined && scheme.compare(version, interval.fixed) >= 0) return false;
-  if (interval.lastAffected !== undefined && scheme.compare(version, interval.lastAffected) > 0) return false;
+  if (interval.limit !== undefined && scheme.compareValid(version, interval.limit) >= 0) return false;
+  if (interval.introduced !== undefined && scheme.compareValid(version, interval.introduced) < 0) return false;
+  if (interval.fixed !== undefined && scheme.compareValid(version, interval.fixed) >= 0) return false;
+  if (interval.lastAffected !== undefined && scheme.compareValid(version, interval.lastAffected) > 0) return false;
   return true;
 }
 
 /**
  * Whether `version` is affected by `entry`, as OSV's `IsVulnerable` evaluates it: listed in
  * `versions`, or inside any range (`last_affected` inclusive, below the range's `limit`).
+ * `version` must be valid for `scheme` (`isValidVersion`): it is compared unchecked.
  */
 export function isAffected(entry: AffectedEntry, version: string, scheme: VersionScheme): boolean {
   if (entry.versions?.has(version) === true) return true;
@@ -100,11 +107,12 @@ export function isAffected(entry: AffectedEntry, version: string, scheme: Versio
 /**
  * The lowest `fixed` version of the entry above `version` (any version when undefined) that no
  * range and no listed version affects: with overlapping ranges, the first version that leaves
- * every one of them. Undefined when there is none (unfixed).
+ * every one of them. Undefined when there is none (unfixed). `version`, when given, must be valid
+ * for `scheme` (`isValidVersion`): it is compared unchecked.
  */
 export function lowestFixLeavingAll(entry: AffectedEntry, version: string | undefined, scheme: VersionScheme): string | undefined {
   for (const candidate of entry.fixedCandidates) {
-    if (version !== undefined && scheme.compare(candidate, version) <= 0) continue;
+    if (version !== undefined && scheme.compareValid(candidate, version) <= 0) continue;
     if (!isAffected(entry, candidate, scheme)) return candidate;
   }
   return undefined;
@@ -115,7 +123,7 @@ export interface EntryMatch {
   readonly fixed: string | undefined;
 }
 
-/** Undefined when `version` is not affected by `entry`; else the fix for that version. */
+/** Undefined when `version` (valid for `scheme`) is not affected by `entry`; else the fix for that version. */
 export function matchEntry(entry: AffectedEntry, version: string, scheme: VersionScheme): EntryMatch | undefined {
   if (!isAffected(entry, version, scheme)) return undefined;
   return { fixed: lowestFixLeavingAll(entry, version, scheme) };
@@ -123,7 +131,8 @@ export function matchEntry(entry: AffectedEntry, version: string, scheme: Versio
 
 /**
  * The first interval of `entry` that contains `version`, or `'listed'` when only the entry's
- * `versions` list names it, or `undefined` when the version is not affected.
+ * `versions` list names it, or `undefined` when the version is not affected. `version` must be
+ * valid for `scheme` (`isValidVersion`): it is compared unchecked.
  */
 export function affectedInterval(entry: AffectedEntry, version: string, scheme: VersionScheme): AffectedInterval | 'listed' | undefined {
   for (const interval of entry.intervals) if (inInterval(interval, version, scheme)) return interval;

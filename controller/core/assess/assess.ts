@@ -155,8 +155,9 @@ function toFinding(
   const approval = context.baseline.hasApprovals
     ? context.baseline.approvedMinVersion(release.index.release, source, idsOf(advisory))
     : undefined;
+  // Both checked: `version` before matching (packageFindings), the approval's right here.
   const approvedMissing =
-    approval !== undefined && scheme.isValidVersion(approval.minVersion) && scheme.compare(version, approval.minVersion) < 0;
+    approval !== undefined && scheme.isValidVersion(approval.minVersion) && scheme.compareValid(version, approval.minVersion) < 0;
   // One literal of one shape (absent optionals are undefined, dropped by JSON): cheap to build.
   return {
     advisory: advisory.id,

@@ -18,17 +18,17 @@ import {
   CHAR_DOT,
   CHAR_HYPHEN,
   CHAR_PLUS,
-  CHAR_TILDE,
   charClass,
   compareDigitRuns,
   CLASS_ALPHA,
   CLASS_DIGIT,
   CLASS_DPKG_REVISION,
   CLASS_DPKG_UPSTREAM,
-  isAlpha,
   isDigit,
   isLowerAlpha,
 } from './char-codes.js';
+import { compareParts, knownEqual, WEIGHT } from './dpkg-order.js';
+import { compareValidDpkgVersions } from './dpkg-valid.js';
 import { invalidVersionError, MAX_PACKAGE_NAME_LENGTH, MAX_VERSION_LENGTH } from './invalid-version.js';
 
 const UPSTREAM_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_UPSTREAM;
@@ -93,78 +93,6 @@ export function dpkgVersionProblem(version: string): string | undefined {
     if ((charClass(version.charCodeAt(index)) & REVISION_CHARS) === 0) return 'invalid character in revision number';
   }
   return undefined;
-}
-
-/**
- * Weight of a character in a non-digit run (dpkg's `order`): `~` -1, digits 0 (like the end of
- * the part), letters their code, every other character its code + 256. ASCII only: compared
- * strings have passed the grammar.
- */
-const WEIGHT: Readonly<Int16Array> = buildWeights();
-
-function buildWeights(): Int16Array {
-  const table = new Int16Array(128);
-  for (let code = 0; code < 128; code++) {
-    if (isDigit(code)) table[code] = 0;
-    else if (isAlpha(code)) table[code] = code;
-    else if (code === CHAR_TILDE) table[code] = -1;
-    else table[code] = code + 256;
-  }
-  return table;
-}
-
-/**
- * dpkg's `verrevcmp` on `a[aStart, aEnd)` and `b[bStart, bEnd)`; the sign is the result. The
- * caller may say that the first `equal` characters of both are known to be the same.
- */
-function compareParts(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number, equal: number): number {
-  let ai = aStart + equal;
-  let bi = bStart + equal;
-  // Equal characters decide nothing: skip the common prefix, then step back to the start of the
-  // digit run it ends in (a digit run is compared as a whole), which is where verrevcmp would be.
-  while (ai < aEnd && bi < bEnd && a.charCodeAt(ai) === b.charCodeAt(bi)) {
-    ai++;
-    bi++;
-  }
-  if (ai === aEnd && bi === bEnd) return 0;
-  for (;;) {
-    if (ai === aStart) break;
-    const previous = a.charCodeAt(ai - 1);
-    if (previous < CHAR_0 || previous > CHAR_9) break;
-    ai--;
-    bi--;
-  }
-  while (ai < aEnd || bi < bEnd) {
-    // Non-digit run: compare weights character by character (the end of a part weighs 0).
-    for (;;) {
-      const ac = ai < aEnd ? a.charCodeAt(ai) : CHAR_0;
-      const bc = bi < bEnd ? b.charCodeAt(bi) : CHAR_0;
-      const aInRun = ac < CHAR_0 || ac > CHAR_9;
-      const bInRun = bc < CHAR_0 || bc > CHAR_9;
-      if (!aInRun && !bInRun) break;
-      const aOrder = aInRun ? (WEIGHT[ac] as number) : 0;
-      const bOrder = bInRun ? (WEIGHT[bc] as number) : 0;
-      if (aOrder !== bOrder) return aOrder - bOrder;
-      ai++;
-      bi++;
-    }
-    // Digit run: compare by value, leading zeros ignored, any length.
-    while (ai < aEnd && a.charCodeAt(ai) === CHAR_0) ai++;
-    while (bi < bEnd && b.charCodeAt(bi) === CHAR_0) bi++;
-    let firstDiff = 0;
-    while (ai < aEnd && bi < bEnd) {
-      const ac = a.charCodeAt(ai);
-      const bc = b.charCodeAt(bi);
-      if (ac < CHAR_0 || ac > CHAR_9 || bc < CHAR_0 || bc > CHAR_9) break;
-      if (firstDiff === 0) firstDiff = ac - bc;
-      ai++;
-      bi++;
-    }
-    if (ai < aEnd && isDigit(a.charCodeAt(ai))) return 1;
-    if (bi < bEnd && isDigit(b.charCodeAt(bi))) return -1;
-    if (firstDiff !== 0) return firstDiff;
-  }
-  return 0;
 }
 
 /**
@@ -324,12 +252,6 @@ export function compareDpkgVersions(a: string, b: string): Comparison {
   return revision < 0 ? -1 : revision > 0 ? 1 : 0;
 }
 
-/** How many characters from `start` lie in the common prefix `[0, same)` and in both parts. */
-function knownEqual(same: number, start: number, aEnd: number, bEnd: number): number {
-  const end = same < aEnd ? (same < bEnd ? same : bEnd) : aEnd < bEnd ? aEnd : bEnd;
-  return end > start ? end - start : 0;
-}
-
 /**
  * Debian policy §5.6.1: lower-case letters, digits, `+`, `-`, `.`; at least two characters;
  * starting with a letter or digit. No architecture qualifier (`libc6:amd64` is not a name).
@@ -350,6 +272,7 @@ export function isValidDpkgPackageName(name: string): boolean {
 export const dpkgVersionScheme: VersionScheme = Object.freeze({
   id: 'dpkg',
   compare: compareDpkgVersions,
+  compareValid: compareValidDpkgVersions,
   isValidVersion: (version: string): boolean => dpkgVersionProblem(version) === undefined,
   isValidPackageName: isValidDpkgPackageName,
 });

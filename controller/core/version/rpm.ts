@@ -296,6 +296,50 @@ export function compareRpmVersions(a: string, b: string): Comparison {
 }
 
 /**
+ * Compares two rpm EVRs that are ALREADY KNOWN to be valid (`isValidVersion`), without checking
+ * the grammar again (`rpm.labelCompare` does not check it either): the hot path of matching, whose
+ * every version was checked where it entered (see ADR 0012). On a string that is not a valid EVR
+ * it returns some -1/0/1 and never throws or loops, but the order is then meaningless: untrusted
+ * strings go to `compareRpmVersions`. Parses both strings on every call and caches nothing.
+ */
+export function compareValidRpmVersions(a: string, b: string): Comparison {
+  const aLength = a.length;
+  const bLength = b.length;
+  const shorter = aLength < bLength ? aLength : bLength;
+  let same = 0;
+  while (same < shorter && a.charCodeAt(same) === b.charCodeAt(same)) same++;
+  if (same === aLength && same === bLength) return 0;
+  const aColon = epochColon(a);
+  const bColon = epochColon(b);
+  // A missing epoch is "0"; an empty range compares equal to "0" and to "00".
+  const epoch = compareDigitRuns(a, 0, aColon < 0 ? 0 : aColon, b, 0, bColon < 0 ? 0 : bColon);
+  if (epoch !== 0) return epoch;
+  // A valid EVR has at most one hyphen; the release after it is short, so look from the end.
+  const aHyphen = releaseHyphen(a, aColon + 1);
+  const bHyphen = releaseHyphen(b, bColon + 1);
+  const aVersionEnd = aHyphen < 0 ? aLength : aHyphen;
+  const bVersionEnd = bHyphen < 0 ? bLength : bHyphen;
+  const versionEqual = aColon === bColon ? knownEqual(same, aColon + 1, aVersionEnd, bVersionEnd) : 0;
+  const version = rpmSegmentCompare(a, aColon + 1, aVersionEnd, b, bColon + 1, bVersionEnd, versionEqual);
+  if (version !== 0) return version;
+  if (aHyphen >= 0 && bHyphen >= 0) {
+    const releaseEqual = aHyphen === bHyphen ? knownEqual(same, aHyphen + 1, aLength, bLength) : 0;
+    return rpmSegmentCompare(a, aHyphen + 1, aLength, b, bHyphen + 1, bLength, releaseEqual);
+  }
+  if (aHyphen >= 0) return 1;
+  if (bHyphen >= 0) return -1;
+  return 0;
+}
+
+/** Index of the last hyphen after `start` (the release separator), or -1. */
+function releaseHyphen(evr: string, start: number): number {
+  for (let index = evr.length - 1; index >= start; index--) {
+    if (evr.charCodeAt(index) === CHAR_HYPHEN) return index;
+  }
+  return -1;
+}
+
+/**
  * rpm package NAME: `[A-Za-z0-9_+][A-Za-z0-9._+-]*`, at most 255 characters. Never a leading
  * `-` or `.`, no whitespace, no shell metacharacters.
  */
@@ -315,6 +359,7 @@ export function isValidRpmPackageName(name: string): boolean {
 export const rpmVersionScheme: VersionScheme = Object.freeze({
   id: 'rpm',
   compare: compareRpmVersions,
+  compareValid: compareValidRpmVersions,
   isValidVersion: (evr: string): boolean => rpmVersionProblem(evr) === undefined,
   isValidPackageName: isValidRpmPackageName,
 });
