@@ -192,6 +192,32 @@ describe('GitlabForge against documented GitLab responses', () => {
     h.assertClean();
   });
 
+  it('the single-MR and merge examples, unchanged: an undocumented detailed_merge_status blocks; merged without a merge sha', async () => {
+    const mr = docFixture<Record<string, unknown>>('merge-request');
+    const head = 'e82eb4a098e32c796079ca3915e07487fc4db24c';
+    h.serve('GET', `${BASE}/merge_requests/133`, 200, mr, 'documented single MR, verbatim', { times: 1 });
+    h.serve('GET', `${BASE}/repository/commits/${head}/statuses`, 200, [], 'no statuses');
+    // The example says `detailed_merge_status: can_be_merged`, a value missing from the page's own list
+    // ("Merge status"): the edge does not guess, it refuses and names the value.
+    assert.deepEqual(await h.forge().mergePullRequest('133', { headSha: head }), {
+      outcome: 'blocked',
+      reason: 'refused',
+      detail: 'detailed_merge_status can_be_merged',
+    });
+    h.serve(
+      'GET',
+      `${BASE}/merge_requests/133`,
+      200,
+      { ...mr, detailed_merge_status: 'mergeable' },
+      'documented single MR, detailed_merge_status set to the documented `mergeable`',
+    );
+    h.serve('PUT', `${BASE}/merge_requests/133/merge`, 200, docFixture('merge-request-merged'), 'documented merge response, verbatim');
+    // The documented merge response has `merge_commit_sha: null`: merged, with no sha to report.
+    assert.deepEqual(await h.forge().mergePullRequest('133', { headSha: head }), { outcome: 'merged' });
+    assert.deepEqual(h.server.requests.at(-1)?.body, { sha: head });
+    h.assertClean();
+  });
+
   it('reviewers by username (ids looked up); teams are unsupported on GitLab', async () => {
     h.serve('GET', `${BASE}/merge_requests/7`, 200, mergeRequest({ iid: 7 }), 'documented MR (reviewer kenyatta_oconnell)');
     h.serve('GET', '/api/v4/users', 200, docFixture('users'), 'docs example users', { query: { username: 'john_smith' } });
