@@ -160,8 +160,8 @@ describe('GitlabForge against documented GitLab responses', () => {
     assert.deepEqual(await h.forge().mergePullRequest('7', { headSha: SHA, method: 'squash' }), { outcome: 'merged', sha: 'a'.repeat(40) });
     assert.deepEqual(h.server.requests.at(-1)?.body, { sha: SHA, squash: true });
     // The failure table of merge_requests.md "Merge a merge request" (0b917ddeab38): 405, 409, 422.
-    // 406 is what GitLab answered for "Branch cannot be merged" before it moved to 422; it is not in
-    // that table and is kept as an older server's answer (the edge reads it as a conflict).
+    // 406 "Branch cannot be merged" is the row of an older version of that table (see the fixtures
+    // README); kept as an older server's answer (the edge reads it as a conflict).
     const refusals: [number, string, string][] = [
       [405, '405 Method Not Allowed', 'refused'],
       [409, 'SHA does not match HEAD of source branch', 'head-moved'],
