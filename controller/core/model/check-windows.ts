@@ -38,8 +38,8 @@ function checkWindow(document: CheckedDocument<MaintenanceWindow>, now: Date): P
     if (schedule.timeZone === undefined && !zoneValid) return;
     const compiled = compileSchedule(schedule, spec);
     if (!compiled.ok) {
-      const code = compiled.field === 'timeZone' ? PROBLEM_CODES.unknownTimeZone : PROBLEM_CODES.invalidSchedule;
-      problems.push(problemAt(document, [...path, compiled.field], code, compiled.message));
+      const code = compiled.error.field === 'timeZone' ? PROBLEM_CODES.unknownTimeZone : PROBLEM_CODES.invalidSchedule;
+      problems.push(problemAt(document, [...path, compiled.error.field], code, compiled.error.message));
       return;
     }
     const { durationSeconds, cutoffSeconds } = compiled.value;

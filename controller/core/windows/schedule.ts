@@ -17,6 +17,7 @@ import { IANAZone } from 'luxon';
 import rrulePackage from 'rrule';
 import { parseDurationSeconds } from '../model/duration.js';
 import type { WindowSchedule } from '../model/generated/kinds.js';
+import { err, type Result } from '../../errors.js';
 import { floatingToInstant, instantToFloating } from './wall-clock.js';
 
 const { RRule, Frequency } = rrulePackage as unknown as typeof import('rrule');
@@ -57,9 +58,13 @@ export interface CompiledSchedule {
 
 export type ScheduleField = 'cron' | 'rrule' | 'timeZone' | 'duration' | 'cutoff';
 
-export type CompileResult =
-  | { readonly ok: true; readonly value: CompiledSchedule }
-  | { readonly ok: false; readonly field: ScheduleField; readonly message: string };
+/** Why a schedule cannot be compiled: the field at fault and a sentence. */
+export interface ScheduleProblem {
+  readonly field: ScheduleField;
+  readonly message: string;
+}
+
+export type CompileResult = Result<CompiledSchedule, ScheduleProblem>;
 
 export function isValidTimeZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
@@ -167,23 +172,23 @@ function hasAny(iterable: Iterable<unknown>): boolean {
 /** Compiles one schedule of a window; the schedule's own zone and cutoff override the window's. */
 export function compileSchedule(schedule: WindowSchedule, window: { timeZone: string; cutoff?: string | undefined }): CompileResult {
   const zoneName = schedule.timeZone ?? window.timeZone;
-  if (!isValidTimeZone(zoneName)) return { ok: false, field: 'timeZone', message: `unknown time zone ${JSON.stringify(zoneName)}` };
+  if (!isValidTimeZone(zoneName)) return err({ field: 'timeZone', message: `unknown time zone ${JSON.stringify(zoneName)}` });
   const zone = IANAZone.create(zoneName);
   const durationSeconds = parseDurationSeconds(schedule.duration);
-  if (durationSeconds === undefined || durationSeconds <= 0) return { ok: false, field: 'duration', message: 'must be longer than 0s' };
+  if (durationSeconds === undefined || durationSeconds <= 0) return err({ field: 'duration', message: 'must be longer than 0s' });
   const cutoffSeconds = parseDurationSeconds(schedule.cutoff ?? window.cutoff ?? '0s') ?? 0;
   let source: FloatingSource;
   let unbounded: FloatingSource;
   if (schedule.cron !== undefined) {
     const cron = cronSource(schedule.cron);
-    if (typeof cron === 'string') return { ok: false, field: 'cron', message: cron };
+    if (typeof cron === 'string') return err({ field: 'cron', message: cron });
     source = cron;
     unbounded = cron;
   } else if (schedule.rrule !== undefined) {
     const rrule = rruleSources(schedule.rrule);
-    if (typeof rrule === 'string') return { ok: false, field: 'rrule', message: rrule };
+    if (typeof rrule === 'string') return err({ field: 'rrule', message: rrule });
     ({ source, unbounded } = rrule);
-  } else return { ok: false, field: 'cron', message: 'must set cron or rrule' };
+  } else return err({ field: 'cron', message: 'must set cron or rrule' });
   const starts = (from: Date, until: Date): Iterable<Date> => instantsOf(source, zone, from.getTime(), until.getTime());
   return {
     ok: true,

@@ -39,8 +39,7 @@ describe('schedules', () => {
   it('refuses unknown zones, six-field cron and sub-daily RRULEs', () => {
     assert.deepEqual(compileSchedule({ cron: '0 2 * * *', duration: '1h' }, { timeZone: 'Europe/Berlim' }), {
       ok: false,
-      field: 'timeZone',
-      message: 'unknown time zone "Europe/Berlim"',
+      error: { field: 'timeZone', message: 'unknown time zone "Europe/Berlim"' },
     });
     assert.equal(compileSchedule({ cron: '0 0 2 * * *', duration: '1h' }, { timeZone: 'UTC' }).ok, false);
     assert.equal(compileSchedule({ rrule: 'FREQ=HOURLY;BYHOUR=1;BYMINUTE=0', duration: '1h' }, { timeZone: 'UTC' }).ok, false);
