@@ -95,6 +95,7 @@ function inventoryOf(host: InventoryHost, collectedAt: Date, facts: HostFacts, d
     ...(facts.pendingUpgrades === undefined ? {} : { pendingUpgrades: facts.pendingUpgrades }),
     ...(facts.available === undefined ? {} : { available: facts.available }),
     ...(facts.bootId === '' ? {} : { bootId: facts.bootId }),
+    ...(facts.metadataRefreshed === undefined ? {} : { metadataRefreshed: facts.metadataRefreshed }),
     packageDb: facts.packageDb,
     durationSeconds: Math.round(durationMs) / 1000,
   };

@@ -23,7 +23,7 @@ import { runHealthChecks } from '../../edges/health/index.js';
 import { healthCheckInputOf, preHookInputOf, rebootHost, rebootInputOf, runPreHook } from '../../edges/host-steps/index.js';
 import { reinstallCommandLine } from '../../edges/packages/host-package-manager.js';
 import type { AuditEntry } from '../../edges/status/audit-log.js';
-import { isPatchwardError } from '../../errors.js';
+import { isPatchwardError, ok } from '../../errors.js';
 import type { ApplyOptions, PackageManager } from '../../ports/package-manager.js';
 import type { Transport } from '../../ports/transport.js';
 
@@ -50,6 +50,20 @@ export interface HostAccess {
   readonly transport: Transport;
   readonly packageManager: PackageManager;
   readonly commandTimeoutMs: number;
+}
+
+/**
+ * What the planner's inventory saw on the host in this pass, handed to the host's first attempt in
+ * the pass so that `observe` need not ask the host again for the same facts (a second facts script
+ * per host), and `apply` need not refresh metadata the inventory has just refreshed. Only a
+ * healthy, recent snapshot qualifies (`passFactsOf` in `reconcile-rollout.ts`).
+ */
+export interface PassFacts {
+  readonly collectedAt: string;
+  readonly bootId: string;
+  readonly packages: readonly PackageVersion[];
+  /** The inventory's metadata refresh succeeded. */
+  readonly metadataRefreshed: boolean;
 }
 
 export interface HostRunContext {
@@ -121,7 +135,7 @@ async function readBootId(transport: Transport): Promise<string> {
 
 export async function runHost(
   initial: HostSequence,
-  start: { readonly attempt: number; readonly resume: boolean },
+  start: { readonly attempt: number; readonly resume: boolean; readonly passFacts?: PassFacts },
   context: HostRunContext,
 ): Promise<HostSequence> {
   const { ring, access } = context;
@@ -182,7 +196,7 @@ export async function runHost(
     let update: Partial<HostSequence>;
     let detail: string;
     try {
-      [update, detail] = await runStep(step, sequence, context);
+      [update, detail] = await runStep(step, sequence, context, start.passFacts);
     } catch (error) {
       const failed = error instanceof StepFailed ? error : undefined;
       const failure: HostFailure = failed?.failure ?? { step, reason: (error as Error).message, retriable: isReachabilityError(error) };
@@ -251,7 +265,12 @@ function gateFailure(step: HostStep, timedOut: boolean, signal: string, settings
   return new StepFailed({ step, reason: signal, signal, retriable: false }, action);
 }
 
-async function runStep(step: HostStep, sequence: HostSequence, context: HostRunContext): Promise<[Partial<HostSequence>, string]> {
+async function runStep(
+  step: HostStep,
+  sequence: HostSequence,
+  context: HostRunContext,
+  passFacts: PassFacts | undefined,
+): Promise<[Partial<HostSequence>, string]> {
   const { access, ring } = context;
   const pm = access.packageManager;
   const options = { timeoutMs: access.commandTimeoutMs, sudo: access.sudo };
@@ -259,6 +278,15 @@ async function runStep(step: HostStep, sequence: HostSequence, context: HostRunC
   const targets = sequence.targets ?? {};
   switch (step) {
     case 'observe': {
+      if (passFacts !== undefined) {
+        // The planner's inventory of this pass read the same facts script moments ago (healthy, no lock held).
+        const installed = toMap(passFacts.packages);
+        const before = sequence.before ?? Object.fromEntries(Object.keys(targets).map((name) => [name, installed[name] ?? '']));
+        return [
+          { bootId: passFacts.bootId, before },
+          `boot id ${passFacts.bootId} (inventory of this pass, ${passFacts.collectedAt}); plan ${versionsText(before, targets)}`,
+        ];
+      }
       const state = await pm.readState({ ...options, lockWaitSeconds: LOCK_SECONDS });
       if (!state.ok) throw new StepFailed({ step, reason: state.error.message, signal: state.error.reason, retriable: true }, 'fail-host');
       const installed = Object.fromEntries(state.value.packages.map((pkg) => [pkg.name, pkg.version]));
@@ -277,7 +305,9 @@ async function runStep(step: HostStep, sequence: HostSequence, context: HostRunC
     case 'apply': {
       const missing = missingTargets(targets, toMap(await pm.installedVersions(Object.keys(targets), options)));
       if (Object.keys(missing).length === 0) return [{}, 'already installed: nothing applied'];
-      const refreshed = await pm.refreshMetadata({ ...options, refreshTimeoutSeconds: 120 });
+      // The inventory of this pass refreshed the metadata the planner chose from: not again per host.
+      const refreshed =
+        passFacts?.metadataRefreshed === true ? ok(undefined) : await pm.refreshMetadata({ ...options, refreshTimeoutSeconds: 120 });
       if (!refreshed.ok)
         throw new StepFailed({ step, reason: refreshed.error.message, signal: refreshed.error.reason, retriable: true }, 'fail-host');
       const simulated = await pm.simulate(toList(missing), apply);

@@ -37,7 +37,7 @@ import {
   writeProgress,
   writeSequence,
 } from './engine-state.js';
-import { type BoundaryPoint, type HostAccess, runHost, type StepLine } from './host-runner.js';
+import { type BoundaryPoint, type HostAccess, type PassFacts, runHost, type StepLine } from './host-runner.js';
 
 export interface RolloutInputs {
   readonly rolloutId: string;
@@ -66,6 +66,28 @@ export interface RolloutOutcome {
   readonly progress: RolloutProgress;
   /** When to come back (soak end, window opening, retry back-off); absent when nothing will change by itself. */
   readonly requeueAfterMs?: number;
+}
+
+/** How old the planner's inventory of a host may be for its host sequence to start from it. */
+const PASS_FACTS_MAX_AGE_MS = 60_000;
+
+/**
+ * The inventory snapshot a host's first attempt in this pass may start from instead of reading the
+ * host again: collected in this pass, at most `PASS_FACTS_MAX_AGE_MS` ago, healthy (no lock held,
+ * no broken package), with a boot id. Otherwise `observe` asks the host.
+ */
+function passFactsOf(inventory: readonly HostInventory[], host: string, now: Date): PassFacts | undefined {
+  const item = inventory.find((entry) => entry.host === host);
+  if (item === undefined || item.status !== 'ok' || item.bootId === undefined || item.packages === undefined) return undefined;
+  if (item.packageDb?.healthy !== true) return undefined;
+  const age = now.getTime() - Date.parse(item.collectedAt);
+  if (!(age >= 0 && age <= PASS_FACTS_MAX_AGE_MS)) return undefined;
+  return {
+    collectedAt: item.collectedAt,
+    bootId: item.bootId,
+    packages: item.packages.map((pkg) => ({ name: pkg.name, version: pkg.version })),
+    metadataRefreshed: item.metadataRefreshed === true,
+  };
 }
 
 function hostPlanOf(plan: RolloutPlan, host: string): HostPlan | undefined {
@@ -99,6 +121,8 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
   let inventory = await inputs.inventory(inputs.policy.hosts.map((host) => host.name));
   const running = new Map<string, Promise<void>>();
   const askedAfresh = new Set<string>();
+  // Hosts whose sequence already started from this pass's inventory: a later attempt reads the host itself.
+  const startedFromInventory = new Set<string>();
   let plan: RolloutPlan;
   let ran = false;
   for (;;) {
@@ -200,10 +224,12 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
       progress = progressStarted(progress, started, inputs.clock());
       ran = true;
       const host = start.host;
+      const passFacts = start.resume || startedFromInventory.has(host) ? undefined : passFactsOf(inventory, host, inputs.clock());
+      if (passFacts !== undefined) startedFromInventory.add(host);
       launches.push(() => {
         const task = runHost(
           sequence,
-          { attempt: start.attempt, resume: start.resume },
+          { attempt: start.attempt, resume: start.resume, ...(passFacts === undefined ? {} : { passFacts }) },
           {
             ring:
               inputs.policy.rings.find((ring) => ring.metadata.name === start.ring) ??
