@@ -37,7 +37,8 @@ import {
   writeProgress,
   writeSequence,
 } from './engine-state.js';
-import { type BoundaryPoint, type HostAccess, type PassFacts, runHost, type StepLine } from './host-runner.js';
+import { type BoundaryPoint, type HostAccess, runHost, type StepLine } from './host-runner.js';
+import { passFactsOf } from './run-step.js';
 
 export interface RolloutInputs {
   readonly rolloutId: string;
@@ -66,28 +67,6 @@ export interface RolloutOutcome {
   readonly progress: RolloutProgress;
   /** When to come back (soak end, window opening, retry back-off); absent when nothing will change by itself. */
   readonly requeueAfterMs?: number;
-}
-
-/** How old the planner's inventory of a host may be for its host sequence to start from it. */
-const PASS_FACTS_MAX_AGE_MS = 60_000;
-
-/**
- * The inventory snapshot a host's first attempt in this pass may start from instead of reading the
- * host again: collected in this pass, at most `PASS_FACTS_MAX_AGE_MS` ago, healthy (no lock held,
- * no broken package), with a boot id. Otherwise `observe` asks the host.
- */
-function passFactsOf(inventory: readonly HostInventory[], host: string, now: Date): PassFacts | undefined {
-  const item = inventory.find((entry) => entry.host === host);
-  if (item === undefined || item.status !== 'ok' || item.bootId === undefined || item.packages === undefined) return undefined;
-  if (item.packageDb?.healthy !== true) return undefined;
-  const age = now.getTime() - Date.parse(item.collectedAt);
-  if (!(age >= 0 && age <= PASS_FACTS_MAX_AGE_MS)) return undefined;
-  return {
-    collectedAt: item.collectedAt,
-    bootId: item.bootId,
-    packages: item.packages.map((pkg) => ({ name: pkg.name, version: pkg.version })),
-    metadataRefreshed: item.metadataRefreshed === true,
-  };
 }
 
 function hostPlanOf(plan: RolloutPlan, host: string): HostPlan | undefined {
