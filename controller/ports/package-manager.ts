@@ -54,6 +54,8 @@ export interface HostFacts {
   readonly available?: readonly AvailableVersion[];
   /** `/proc/sys/kernel/random/boot_id`; empty when unreadable (see `warnings`). */
   readonly bootId: string;
+  /** Present when the collection refreshed the metadata: whether that refresh succeeded. */
+  readonly metadataRefreshed?: boolean;
   readonly packageDb: { readonly healthy: boolean; readonly problems: readonly PackageDbProblem[] };
   /** Facts that could not be gathered, in words (not fatal for the inventory). */
   readonly warnings: readonly string[];

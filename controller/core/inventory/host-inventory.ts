@@ -114,6 +114,12 @@ export interface HostInventory {
   readonly available?: readonly AvailableVersion[];
   /** `/proc/sys/kernel/random/boot_id`: changes on every boot; a reboot is confirmed by a new one. */
   readonly bootId?: string;
+  /**
+   * Present when this collection refreshed the package metadata (`apt-get update`, `dnf makecache`):
+   * whether the refresh succeeded. The rollout's apply step skips its own refresh after a
+   * successful one in the same pass.
+   */
+  readonly metadataRefreshed?: boolean;
   readonly packageDb?: { readonly healthy: boolean; readonly problems: readonly PackageDbProblem[] };
   /** Seconds the collection took. */
   readonly durationSeconds?: number;
@@ -222,6 +228,7 @@ const hostInventorySchema = {
       },
     },
     bootId: nonEmpty,
+    metadataRefreshed: { type: 'boolean' },
   },
 } as const;
 

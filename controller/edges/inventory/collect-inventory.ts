@@ -33,6 +33,12 @@ export interface CollectOptions {
   readonly now: () => Date;
   /** Shares equal package strings between hosts; `collectInventory` makes one per collection. */
   readonly strings?: StringPool;
+  /**
+   * Leave each host's connection open after its facts (default false: closed). The rollout keeps
+   * them, so the host sequences that follow run over the same pooled connection instead of a new
+   * SSH handshake per host; the pool's owner closes them.
+   */
+  readonly keepConnections?: boolean;
 }
 
 /** Transport error code → inventory status. Everything unknown is `error`. */
@@ -89,6 +95,7 @@ function inventoryOf(host: InventoryHost, collectedAt: Date, facts: HostFacts, d
     ...(facts.pendingUpgrades === undefined ? {} : { pendingUpgrades: facts.pendingUpgrades }),
     ...(facts.available === undefined ? {} : { available: facts.available }),
     ...(facts.bootId === '' ? {} : { bootId: facts.bootId }),
+    ...(facts.metadataRefreshed === undefined ? {} : { metadataRefreshed: facts.metadataRefreshed }),
     packageDb: facts.packageDb,
     durationSeconds: Math.round(durationMs) / 1000,
   };
@@ -134,7 +141,7 @@ export async function collectHostInventory(
       durationSeconds: Math.round(performance.now() - started) / 1000,
     };
   } finally {
-    await transport.close().catch(() => undefined);
+    if (options.keepConnections !== true) await transport.close().catch(() => undefined);
   }
 }
 

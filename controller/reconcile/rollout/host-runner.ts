@@ -12,20 +12,19 @@ import {
   failHost,
   finishStep,
   hasTargets,
-  missingTargets,
   nextStep,
   recoveryFor,
   succeedHost,
 } from '../../core/rollout/host-sequence.js';
 import type { HostFailure, HostSequence, HostStep } from '../../core/rollout/rollout-state.js';
-import { checkTransaction, type PackageVersion, verifyVersions } from '../../core/transaction/index.js';
-import { runHealthChecks } from '../../edges/health/index.js';
-import { healthCheckInputOf, preHookInputOf, rebootHost, rebootInputOf, runPreHook } from '../../edges/host-steps/index.js';
 import { reinstallCommandLine } from '../../edges/packages/host-package-manager.js';
 import type { AuditEntry } from '../../edges/status/audit-log.js';
 import { isPatchwardError } from '../../errors.js';
-import type { ApplyOptions, PackageManager } from '../../ports/package-manager.js';
+import type { PackageManager } from '../../ports/package-manager.js';
 import type { Transport } from '../../ports/transport.js';
+import { type Action, type PassFacts, readBootId, runStep, type StepMemo, StepFailed, toList, toMap } from './run-step.js';
+
+export type { PassFacts } from './run-step.js';
 
 /**
  * Where the kill-point test hook may stop the process: a step's intent written, its effect done,
@@ -63,33 +62,6 @@ export interface HostRunContext {
   readonly boundary: (host: string, step: HostStep | 'host', point: BoundaryPoint) => void;
 }
 
-type Action = 'fail-host' | 'halt-rollout' | 'continue';
-
-class StepFailed extends Error {
-  constructor(
-    readonly failure: HostFailure,
-    readonly action: Action,
-  ) {
-    super(failure.reason);
-  }
-}
-
-const LOCK_SECONDS = 120;
-
-function toMap(versions: readonly PackageVersion[]): Record<string, string> {
-  return Object.fromEntries(versions.map((item) => [item.name, item.version]));
-}
-
-function toList(map: Readonly<Record<string, string>>): PackageVersion[] {
-  return Object.entries(map).map(([name, version]) => ({ name, version }));
-}
-
-function versionsText(before: Readonly<Record<string, string>> = {}, after: Readonly<Record<string, string>> = {}): string {
-  return Object.keys(after)
-    .map((name) => `${name} ${before[name] || '(none)'}→${after[name]}`)
-    .join(', ');
-}
-
 /** Transport failures (host down, connection lost, timeouts) are retriable: the host keeps its ring incomplete. */
 function isReachabilityError(error: unknown): boolean {
   return isPatchwardError(error) && (error.kind === 'External' || error.kind === 'Transient');
@@ -115,13 +87,9 @@ function rollbackHint(sequence: HostSequence): string {
   return `previous versions: ${reinstallCommandLine(sequence.packageManager, toList(Object.fromEntries(before)))} (or: patchward rollback ${sequence.host})`;
 }
 
-async function readBootId(transport: Transport): Promise<string> {
-  return (await transport.run(['cat', '/proc/sys/kernel/random/boot_id'], { timeoutMs: 20_000 })).stdout.trim();
-}
-
 export async function runHost(
   initial: HostSequence,
-  start: { readonly attempt: number; readonly resume: boolean },
+  start: { readonly attempt: number; readonly resume: boolean; readonly passFacts?: PassFacts },
   context: HostRunContext,
 ): Promise<HostSequence> {
   const { ring, access } = context;
@@ -133,6 +101,7 @@ export async function runHost(
   const audit = (step: HostStep | 'host', outcome: string, extra: Partial<AuditEntry> = {}) =>
     context.audit({ ring: ring.metadata.name, host: sequence.host, step, outcome, ...extra });
   const options = { timeoutMs: access.commandTimeoutMs, sudo: access.sudo };
+  const memo: StepMemo = start.passFacts === undefined ? {} : { passFacts: start.passFacts };
 
   // An intent a crash left behind: ask the host.
   const recovery = recoveryFor(sequence);
@@ -182,7 +151,7 @@ export async function runHost(
     let update: Partial<HostSequence>;
     let detail: string;
     try {
-      [update, detail] = await runStep(step, sequence, context);
+      [update, detail] = await runStep(step, sequence, context, memo);
     } catch (error) {
       const failed = error instanceof StepFailed ? error : undefined;
       const failure: HostFailure = failed?.failure ?? { step, reason: (error as Error).message, retriable: isReachabilityError(error) };
@@ -244,127 +213,4 @@ export async function runHost(
   context.print({ host: sequence.host, ring: ring.metadata.name, step: 'host', outcome: 'patched', detail: hint });
   context.boundary(sequence.host, 'host', 'finished');
   return sequence;
-}
-
-function gateFailure(step: HostStep, timedOut: boolean, signal: string, settings: { onTimeout?: Action; onFailure?: Action }): StepFailed {
-  const action = (timedOut ? settings.onTimeout : settings.onFailure) ?? 'fail-host';
-  return new StepFailed({ step, reason: signal, signal, retriable: false }, action);
-}
-
-async function runStep(step: HostStep, sequence: HostSequence, context: HostRunContext): Promise<[Partial<HostSequence>, string]> {
-  const { access, ring } = context;
-  const pm = access.packageManager;
-  const options = { timeoutMs: access.commandTimeoutMs, sudo: access.sudo };
-  const apply: ApplyOptions = { ...options, lockTimeoutSeconds: LOCK_SECONDS };
-  const targets = sequence.targets ?? {};
-  switch (step) {
-    case 'observe': {
-      const state = await pm.readState({ ...options, lockWaitSeconds: LOCK_SECONDS });
-      if (!state.ok) throw new StepFailed({ step, reason: state.error.message, signal: state.error.reason, retriable: true }, 'fail-host');
-      const installed = Object.fromEntries(state.value.packages.map((pkg) => [pkg.name, pkg.version]));
-      const before = sequence.before ?? Object.fromEntries(Object.keys(targets).map((name) => [name, installed[name] ?? '']));
-      return [{ bootId: state.value.bootId, before }, `boot id ${state.value.bootId}; plan ${versionsText(before, targets)}`];
-    }
-    case 'pre-hook': {
-      const hook = ring.spec.preHook;
-      if (hook === undefined) return [{}, 'no preHook'];
-      const outcome = await runPreHook(access.transport, preHookInputOf(hook, access.sudo));
-      if (outcome.outcome === 'timed-out') throw gateFailure(step, true, `preHook timed out after ${outcome.timeoutMs} ms`, hook);
-      if (outcome.outcome === 'failed')
-        throw gateFailure(step, false, `preHook exited ${outcome.exitCode}: ${outcome.output.slice(-300)}`, hook);
-      return [{}, hook.command.join(' ')];
-    }
-    case 'apply': {
-      const missing = missingTargets(targets, toMap(await pm.installedVersions(Object.keys(targets), options)));
-      if (Object.keys(missing).length === 0) return [{}, 'already installed: nothing applied'];
-      const refreshed = await pm.refreshMetadata({ ...options, refreshTimeoutSeconds: 120 });
-      if (!refreshed.ok)
-        throw new StepFailed({ step, reason: refreshed.error.message, signal: refreshed.error.reason, retriable: true }, 'fail-host');
-      const simulated = await pm.simulate(toList(missing), apply);
-      if (!simulated.ok)
-        throw new StepFailed(
-          {
-            step,
-            reason: `simulation: ${simulated.error.message}`,
-            signal: simulated.error.reason,
-            retriable: simulated.error.reason === 'lock-timeout',
-          },
-          'fail-host',
-        );
-      const checked = checkTransaction(simulated.value, { targets: toList(missing), removes: sequence.allowedRemovals ?? [] });
-      if (!checked.ok) {
-        throw new StepFailed(
-          {
-            step,
-            reason: `refused before installing anything: ${checked.error.message}`,
-            signal: checked.error.violations.map((v) => `${v.kind} ${v.package}`).join(', '),
-            retriable: false,
-          },
-          'fail-host',
-        );
-      }
-      // Removals only when the checked simulation had some (the approval's `removes` allowed them); apt otherwise runs with --no-remove.
-      const applied = await pm.apply(toList(missing), { ...apply, allowRemovals: checked.value.removals.length > 0 });
-      if (!applied.ok) {
-        throw new StepFailed(
-          {
-            step,
-            reason: `${applied.error.reason}: ${applied.error.message}: ${applied.error.output.slice(-300)}`,
-            signal: `exit ${applied.error.exitCode}`,
-            retriable: applied.error.reason === 'lock-timeout',
-          },
-          'fail-host',
-        );
-      }
-      return [{}, versionsText(sequence.before, missing)];
-    }
-    case 'verify': {
-      const installed = await pm.installedVersions(Object.keys(targets), options);
-      const verdict = verifyVersions(toList(targets), installed);
-      if (!verdict.ok) {
-        throw new StepFailed(
-          { step, reason: `installed versions differ from the plan: ${JSON.stringify(verdict.mismatches)}`, retriable: false },
-          'fail-host',
-        );
-      }
-      return [{ after: toMap(installed) }, versionsText(sequence.before, toMap(installed))];
-    }
-    case 'reboot': {
-      const policy = ring.spec.reboot?.policy ?? 'if-required';
-      if (policy === 'never') return [{}, 'reboot policy never'];
-      if (policy === 'if-required' && !(await pm.rebootRequired(options)).required) return [{}, 'no reboot required'];
-      const before = sequence.intent?.bootIdBefore ?? sequence.bootId ?? (await readBootId(access.transport));
-      const input = rebootInputOf(ring.spec.reboot);
-      const outcome = await rebootHost(access.transport, {
-        command: input.command,
-        timeoutMs: input.timeoutMs,
-        sudo: access.sudo,
-        previousBootId: before,
-        pollIntervalMs: 250,
-      });
-      if (outcome.outcome === 'rebooted')
-        return [{ bootId: outcome.bootId, rebooted: { before, after: outcome.bootId } }, `boot id ${before} → ${outcome.bootId}`];
-      if (outcome.outcome === 'timed-out')
-        throw gateFailure(step, true, `no new boot id within ${input.timeoutMs} ms`, {
-          onTimeout: ring.spec.reboot?.onTimeout ?? 'halt-rollout',
-        });
-      throw gateFailure(step, false, `reboot command exited ${outcome.exitCode}: ${outcome.output.slice(-200)}`, {
-        onFailure: 'fail-host',
-      });
-    }
-    case 'health': {
-      const checks = ring.spec.healthChecks ?? [];
-      const outcomes = await runHealthChecks(checks.map(healthCheckInputOf), {
-        name: access.name,
-        address: access.address,
-        transport: access.transport,
-        sudo: access.sudo,
-      });
-      for (const [index, outcome] of outcomes.entries()) {
-        if (outcome.outcome !== 'passed')
-          throw gateFailure(step, outcome.outcome === 'timed-out', `health check ${outcome.message}`, checks[index] ?? {});
-      }
-      return [{}, outcomes.map((outcome) => outcome.check).join(', ')];
-    }
-  }
 }

@@ -38,6 +38,7 @@ import {
   writeSequence,
 } from './engine-state.js';
 import { type BoundaryPoint, type HostAccess, runHost, type StepLine } from './host-runner.js';
+import { passFactsOf } from './run-step.js';
 
 export interface RolloutInputs {
   readonly rolloutId: string;
@@ -99,6 +100,8 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
   let inventory = await inputs.inventory(inputs.policy.hosts.map((host) => host.name));
   const running = new Map<string, Promise<void>>();
   const askedAfresh = new Set<string>();
+  // Hosts whose sequence already started from this pass's inventory: a later attempt reads the host itself.
+  const startedFromInventory = new Set<string>();
   let plan: RolloutPlan;
   let ran = false;
   for (;;) {
@@ -200,10 +203,12 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
       progress = progressStarted(progress, started, inputs.clock());
       ran = true;
       const host = start.host;
+      const passFacts = start.resume || startedFromInventory.has(host) ? undefined : passFactsOf(inventory, host, inputs.clock());
+      if (passFacts !== undefined) startedFromInventory.add(host);
       launches.push(() => {
         const task = runHost(
           sequence,
-          { attempt: start.attempt, resume: start.resume },
+          { attempt: start.attempt, resume: start.resume, ...(passFacts === undefined ? {} : { passFacts }) },
           {
             ring:
               inputs.policy.rings.find((ring) => ring.metadata.name === start.ring) ??

@@ -88,6 +88,8 @@ export function sshFleet(hosts: readonly ResolvedHost[], options: SshFleetOption
           pendingUpgrades: false,
           refresh: true,
           availableVersions: true,
+          // One connection per host for the whole pass: the host sequences reuse it (closed by `close`).
+          keepConnections: true,
           logger: options.logger,
           now: options.now,
         },

@@ -62,6 +62,7 @@ export function interpretAptSections(
     ...(pendingUpgrades === undefined ? {} : { pendingUpgrades }),
     ...(available === undefined ? {} : { available }),
     bootId: bootIdOf(sections, warnings),
+    ...(refresh === undefined ? {} : { metadataRefreshed: refresh.rc === '0' }),
     packageDb: { healthy: problems.length === 0, problems },
     warnings,
   };

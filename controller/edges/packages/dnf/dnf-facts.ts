@@ -69,6 +69,7 @@ export function interpretDnfSections(
     ...(pendingUpgrades === undefined ? {} : { pendingUpgrades }),
     ...(available === undefined ? {} : { available }),
     bootId: bootIdOf(sections, warnings),
+    ...(refresh === undefined ? {} : { metadataRefreshed: refresh.rc === '0' }),
     packageDb: { healthy: problems.length === 0, problems },
     warnings,
   };

@@ -101,6 +101,27 @@ describe('collectInventory', () => {
     assert.equal(peak, 3);
     assert.equal(list.items.length, 7);
   });
+
+  it('leaves the connections open with keepConnections (the rollout reuses them)', async () => {
+    const transports = ['a', 'b'].map((name) => new FakeTransport(name, [{ argv: isFacts, reply: { stdout: DEB_OUTPUT } }]));
+    const list = await collectInventory([host('a'), host('b')], (h) => transports.find((t) => t.host === h.name) ?? assert.fail(h.name), {
+      concurrency: 2,
+      hostTimeoutMs: 1000,
+      pendingUpgrades: false,
+      refresh: false,
+      keepConnections: true,
+      logger,
+      now: () => NOW,
+    });
+    assert.deepEqual(
+      list.items.map((item) => item.status),
+      ['ok', 'ok'],
+    );
+    for (const transport of transports) {
+      transport.assertDone();
+      assert.equal(transport.closed, 0, `${transport.host} left open`);
+    }
+  });
 });
 
 describe('sshTargetsOf', () => {
