@@ -83,3 +83,24 @@ export function compareDigitRuns(a: string, aStart: number, aEnd: number, b: str
   }
   return 0;
 }
+
+/** What a UTF-16 code unit is in a version of one scheme: not allowed, ordinary, `-` or `:`. */
+export const UNIT_NOT_ALLOWED = 0;
+export const UNIT_ORDINARY = 1;
+export const UNIT_HYPHEN = 2;
+export const UNIT_COLON = 3;
+
+/**
+ * The kind of every UTF-16 code unit for a scheme whose ordinary characters are the `allowed`
+ * classes (read-only data, 64 KiB): the checked comparators decide a character with one lookup and
+ * no range test.
+ */
+export function buildUnitKinds(allowed: number): Readonly<Uint8Array> {
+  const table = new Uint8Array(0x10000);
+  for (let code = 0; code < 128; code++) {
+    if (code === CHAR_HYPHEN) table[code] = UNIT_HYPHEN;
+    else if (code === CHAR_COLON) table[code] = UNIT_COLON;
+    else table[code] = (charClass(code) & allowed) === 0 ? UNIT_NOT_ALLOWED : UNIT_ORDINARY;
+  }
+  return table;
+}

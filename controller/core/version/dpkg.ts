@@ -14,7 +14,6 @@ import type { Comparison, VersionScheme } from '../../ports/version-scheme.js';
 import {
   CHAR_0,
   CHAR_9,
-  CHAR_COLON,
   CHAR_DOT,
   CHAR_HYPHEN,
   CHAR_PLUS,
@@ -26,6 +25,10 @@ import {
   CLASS_DPKG_UPSTREAM,
   isDigit,
   isLowerAlpha,
+  buildUnitKinds,
+  UNIT_HYPHEN,
+  UNIT_NOT_ALLOWED,
+  UNIT_ORDINARY,
 } from './char-codes.js';
 import { compareParts, knownEqual, WEIGHT } from './dpkg-order.js';
 import { compareValidDpkgVersions } from './dpkg-valid.js';
@@ -33,24 +36,11 @@ import { invalidVersionError, MAX_PACKAGE_NAME_LENGTH, MAX_VERSION_LENGTH } from
 
 const UPSTREAM_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_UPSTREAM;
 
-/** What a UTF-16 code unit is in a version: not allowed, ordinary, `-` or `:`. */
-const NOT_ALLOWED = 0;
-const ORDINARY = 1;
-const HYPHEN = 2;
-const COLON = 3;
-
-/** The kind of every UTF-16 code unit (read-only data, 64 KiB): one lookup, no range test. */
-const KIND_OF_UNIT: Readonly<Uint8Array> = buildUnitKinds();
-
-function buildUnitKinds(): Uint8Array {
-  const table = new Uint8Array(0x10000);
-  for (let code = 0; code < 128; code++) {
-    if (code === CHAR_HYPHEN) table[code] = HYPHEN;
-    else if (code === CHAR_COLON) table[code] = COLON;
-    else table[code] = (charClass(code) & UPSTREAM_CHARS) === 0 ? NOT_ALLOWED : ORDINARY;
-  }
-  return table;
-}
+/** The kind of every UTF-16 code unit in a version of this scheme (char-codes.ts `buildUnitKinds`). */
+const KIND_OF_UNIT = buildUnitKinds(UPSTREAM_CHARS);
+const NOT_ALLOWED = UNIT_NOT_ALLOWED;
+const ORDINARY = UNIT_ORDINARY;
+const HYPHEN = UNIT_HYPHEN;
 const REVISION_CHARS = CLASS_DIGIT | CLASS_ALPHA | CLASS_DPKG_REVISION;
 
 /** dpkg stores the epoch in a C `int`. */

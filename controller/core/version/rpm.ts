@@ -33,6 +33,10 @@ import {
   isAlnum,
   isAlpha,
   isDigit,
+  buildUnitKinds,
+  UNIT_HYPHEN,
+  UNIT_NOT_ALLOWED,
+  UNIT_ORDINARY,
 } from './char-codes.js';
 import { invalidVersionError, MAX_PACKAGE_NAME_LENGTH, MAX_VERSION_LENGTH } from './invalid-version.js';
 
@@ -160,24 +164,11 @@ function compareBytes(a: string, aStart: number, aEnd: number, b: string, bStart
   return aLength === bLength ? 0 : aLength > bLength ? 1 : -1;
 }
 
-/** What a UTF-16 code unit is in a version: not allowed, ordinary, `-` or `:`. */
-const NOT_ALLOWED = 0;
-const ORDINARY = 1;
-const HYPHEN = 2;
-const COLON = 3;
-
-/** The kind of every UTF-16 code unit (read-only data, 64 KiB): one lookup, no range test. */
-const KIND_OF_UNIT: Readonly<Uint8Array> = buildUnitKinds();
-
-function buildUnitKinds(): Uint8Array {
-  const table = new Uint8Array(0x10000);
-  for (let code = 0; code < 128; code++) {
-    if (code === CHAR_HYPHEN) table[code] = HYPHEN;
-    else if (code === CHAR_COLON) table[code] = COLON;
-    else table[code] = (charClass(code) & EVR_CHARS) === 0 ? NOT_ALLOWED : ORDINARY;
-  }
-  return table;
-}
+/** The kind of every UTF-16 code unit in a version of this scheme (char-codes.ts `buildUnitKinds`). */
+const KIND_OF_UNIT = buildUnitKinds(EVR_CHARS);
+const NOT_ALLOWED = UNIT_NOT_ALLOWED;
+const ORDINARY = UNIT_ORDINARY;
+const HYPHEN = UNIT_HYPHEN;
 
 /**
  * Whether the separators found by a scan (every character being allowed somewhere in an EVR) make a valid EVR, as
