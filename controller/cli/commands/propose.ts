@@ -4,6 +4,8 @@
  * completed (proposals made, updated or unchanged), 1 when some proposal failed (problems listed),
  * 2 for usage or input errors and for a forge that cannot be reached.
  */
+import { terminalSafe } from '../../core/text/terminal-safe.js';
+import { formatColumns } from '../../core/text/columns.js';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,15 +122,8 @@ function renderTable(report: ProposeReport): string {
   for (const c of report.closed) rows.push([c.policy, c.key, `closed (${c.reason})`, '-', '-', '-', c.pullRequest]);
   for (const d of report.declined) rows.push([d.policy, d.key, d.reconsidered ? 'reconsidered' : 'declined', '-', '-', '-', d.pullRequest]);
   for (const pin of report.pins) rows.push(['(host key)', pin.host, pin.action, pin.branch, '-', '1', pin.pullRequest ?? '-']);
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  const lines = rows.map((row) =>
-    row
-      .map((cell, i) => clean(cell).padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  for (const problem of report.problems) lines.push(`problem: ${clean(problem)}`);
+  const lines = formatColumns(rows.map((row) => row.map(terminalSafe)));
+  for (const problem of report.problems) lines.push(`problem: ${terminalSafe(problem)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,6 +6,7 @@ import { OsvZipSource } from '../../edges/advisory/zip-source.js';
 import { parseAuditText, readAuditText, verifyAuditText } from '../../edges/status/audit-log.js';
 import type { Command } from '../command.js';
 import { errorText, stateDirOf } from './rollout-shared.js';
+import { csvSafeField, terminalSafe } from '../../core/text/terminal-safe.js';
 
 const USAGE = `usage: patchward report --state DIR [--since TIME] [--output table|csv|json] [--verify]
                         [--advisories DIR|ZIP] [--sla DAYS]
@@ -18,24 +19,17 @@ advisories each host now has fixed; the time from each advisory's publication (r
 exit: 0 ok, 1 the chain is broken (--verify) or the log cannot be read, 2 usage
 `;
 
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-
 function table(report: AuditReport): string {
   const lines = ['time                      rollout / ring / host                      result     changes'];
   for (const row of report.patched) {
     lines.push(
-      clean(
+      terminalSafe(
         `${row.time}  ${row.rollout} / ${row.ring} / ${row.host}  ${row.result.padEnd(9)}  ${row.changes}${row.detail ? ` [${row.detail}]` : ''}`,
       ),
     );
   }
   lines.push('', 'advisories fixed per host:');
-  for (const [host, advisories] of Object.entries(report.fixed)) lines.push(clean(`  ${host}: ${advisories.join(', ')}`));
+  for (const [host, advisories] of Object.entries(report.fixed)) lines.push(terminalSafe(`  ${host}: ${advisories.join(', ')}`));
   const { latency } = report;
   const days = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)} d`);
   lines.push(
@@ -43,9 +37,9 @@ function table(report: AuditReport): string {
     `publication to fix: ${latency.fixes.length} fixes, median ${days(latency.medianDays)}, p95 ${days(latency.p95Days)}, beyond ${latency.slaDays} d SLA: ${latency.beyondSla.length}`,
   );
   for (const fix of latency.beyondSla)
-    lines.push(clean(`  ${fix.host} ${fix.advisory}: ${fix.days.toFixed(2)} d (published ${fix.published}, fixed ${fix.fixed})`));
+    lines.push(terminalSafe(`  ${fix.host} ${fix.advisory}: ${fix.days.toFixed(2)} d (published ${fix.published}, fixed ${fix.fixed})`));
   if (latency.unknownPublication.length > 0)
-    lines.push(clean(`  publication date unknown (give --advisories): ${latency.unknownPublication.join(', ')}`));
+    lines.push(terminalSafe(`  publication date unknown (give --advisories): ${latency.unknownPublication.join(', ')}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -53,7 +47,7 @@ function csv(report: AuditReport): string {
   const rows = [['time', 'rollout', 'ring', 'host', 'result', 'changes', 'advisories', 'detail']];
   for (const row of report.patched)
     rows.push([row.time, row.rollout, row.ring, row.host, row.result, row.changes, row.advisories.join(' '), row.detail]);
-  return `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
+  return `${rows.map((row) => row.map(csvSafeField).join(',')).join('\n')}\n`;
 }
 
 export const reportCommand: Command = {

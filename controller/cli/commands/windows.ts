@@ -7,6 +7,8 @@ import { createPolicyRepositoryLoader } from '../../edges/policy-repo/load.js';
 import { isPatchwardError } from '../../errors.js';
 import type { Command, CommandIo } from '../command.js';
 import { EXIT } from '../command.js';
+import { terminalSafe } from '../../core/text/terminal-safe.js';
+import { formatColumns } from '../../core/text/columns.js';
 
 const USAGE = `usage: patchward windows -f POLICY_DIR [--now TIME] [--count N] [--output table|json]
 
@@ -28,7 +30,6 @@ exit: 0 listed, 1 the policy repository is invalid, 2 usage error.
 `;
 
 const MAX_COUNT = 1000;
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
 function usageError(io: CommandIo, message: string): number {
@@ -36,34 +37,23 @@ function usageError(io: CommandIo, message: string): number {
   return EXIT.usage;
 }
 
-/** Control characters would let a name rewrite the terminal: shown escaped. */
-function printable(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 function formatTable(report: WindowsReport): string {
   const rows: string[][] = [['WINDOW', 'OPEN NOW', 'SCHEDULE', 'START', 'END', 'LAST START']];
   for (const window of report.windows) {
-    const name = `${printable(window.name)} (${printable(window.timeZone)})`;
+    const name = `${terminalSafe(window.name)} (${terminalSafe(window.timeZone)})`;
     const open = window.openNow ? 'yes' : 'no';
     if (window.openings.length === 0) rows.push([name, open, '-', 'no opening within three years', '', '']);
     for (const [index, opening] of window.openings.entries())
       rows.push([
         index === 0 ? name : '',
         index === 0 ? open : '',
-        printable(opening.schedule),
+        terminalSafe(opening.schedule),
         opening.start,
         opening.end,
         opening.lastStart,
       ]);
   }
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  const lines = rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
+  const lines = formatColumns(rows);
   return `at ${report.at}\n${lines.join('\n')}\n`;
 }
 

@@ -1,4 +1,5 @@
 /** Plain-text table for people: per host state, advisory counts by severity, top advisories. */
+import { formatColumns } from '../text/columns.js';
 import { SEVERITY_RANK } from '../advisory/severity.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { COMPLIANCE_STATES, type FleetAssessment, type HostAssessment, type MissingFix } from './assessment.js';
@@ -26,14 +27,6 @@ function topAdvisories(host: HostAssessment, count: number): string {
   return shown.join(', ') + (rest > 0 ? `, +${rest} more` : '');
 }
 
-function pad(cells: readonly string[], widths: readonly number[]): string {
-  return cells
-    .map(terminalSafe)
-    .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-    .join('  ')
-    .trimEnd();
-}
-
 export function renderTable(assessment: FleetAssessment, options: { readonly top?: number } = {}): string {
   const header = ['HOST', 'RELEASE', 'STATE', 'CRIT', 'HIGH', 'MED', 'LOW', 'UNRATED', 'KEV', 'UNFIXED', 'TOP ADVISORIES'];
   const rows = assessment.hosts.map((host) => {
@@ -53,8 +46,7 @@ export function renderTable(assessment: FleetAssessment, options: { readonly top
       host.state === 'unknown' ? (host.reason ?? '') : topAdvisories(host, options.top ?? 3),
     ];
   });
-  const widths = header.map((_, i) => Math.max(header[i]?.length ?? 0, ...rows.map((cells) => terminalSafe(cells[i] ?? '').length)));
-  const lines = [pad(header, widths), ...rows.map((cells) => pad(cells, widths))];
+  const lines = formatColumns([header, ...rows].map((cells) => cells.map(terminalSafe)));
   const { summary } = assessment;
   const states = COMPLIANCE_STATES.map((state) => `${state} ${summary.byState[state]}`).join(', ');
   lines.push(

@@ -1,16 +1,7 @@
 /** The rollout timeline for a terminal (`patchward plan`, the default output). Control characters never pass. */
+import { formatColumns } from '../text/columns.js';
 import type { HostPlan, RingPlan, RolloutPlan } from './plan-types.js';
 import { changeText, durationText, pieceText, terminalText, utcTime } from './render-text.js';
-
-function columns(rows: readonly (readonly string[])[], indent: string): string[] {
-  const widths: number[] = [];
-  for (const cells of rows) {
-    for (const [index, cell] of cells.entries()) widths[index] = Math.max(widths[index] ?? 0, [...cell].length);
-  }
-  return rows.map((cells) =>
-    `${indent}${cells.map((cell, index) => (index === cells.length - 1 ? cell : cell + ' '.repeat(Math.max(0, (widths[index] ?? 0) - [...cell].length)))).join('  ')}`.trimEnd(),
-  );
-}
 
 function hostRows(host: HostPlan): string[][] {
   const notes: string[] = [];
@@ -46,7 +37,7 @@ function ringLines(ring: RingPlan): string[] {
   ];
   if (when !== undefined) lines.push(terminalText(`  first window: ${when}`));
   if (ring.hosts.length > 0)
-    lines.push(...columns([['HOST', 'STATE', 'RELEASE', 'PACKAGE FROM → TO', 'NOTES'], ...ring.hosts.flatMap(hostRows)], '  '));
+    lines.push(...formatColumns([['HOST', 'STATE', 'RELEASE', 'PACKAGE FROM → TO', 'NOTES'], ...ring.hosts.flatMap(hostRows)], '  '));
   return lines;
 }
 
@@ -66,7 +57,7 @@ export function renderPlanTable(plan: RolloutPlan): string {
   if (plan.leftOut.length > 0) {
     lines.push('', `Left out (${plan.leftOut.length}):`);
     lines.push(
-      ...columns(
+      ...formatColumns(
         [
           ['HOST', 'RING', 'REASON', 'DETAIL'],
           ...plan.leftOut.map((host) => [host.host, host.ring ?? '-', host.reason, host.detail].map(terminalText)),

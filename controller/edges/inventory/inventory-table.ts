@@ -1,5 +1,6 @@
 import type { HostInventory, HostInventoryList } from '../../core/inventory/host-inventory.js';
 import { terminalSafe } from '../../core/text/terminal-safe.js';
+import { formatColumns } from '../../core/text/columns.js';
 
 function cells(item: HostInventory): string[] {
   const ok = item.status === 'ok';
@@ -28,13 +29,7 @@ function cells(item: HostInventory): string[] {
 export function formatInventoryTable(list: HostInventoryList): string {
   const header = ['HOST', 'STATUS', 'OS', 'PACKAGES', 'REBOOT', 'DB', 'DURATION', 'REASON'];
   const rows = [header, ...list.items.map((item) => cells(item).map(terminalSafe))];
-  const widths = header.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  const lines = rows.map((row) =>
-    row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
+  const lines = formatColumns(rows);
   const failed = list.items.filter((item) => item.status !== 'ok').length;
   lines.push('', `${list.items.length} host(s), ${list.items.length - failed} ok, ${failed} failed`);
   return lines.join('\n') + '\n';

@@ -36,6 +36,32 @@ describe('patchward report', () => {
     assert.match(broken.stderr, /chain broken at line 2 \(record 2\): hash does not match the record/);
   });
 
+  it('escapes control characters in the table and neutralises formulas in CSV (the one terminal-safe and CSV-safe function)', async () => {
+    const hostile = mkdtempSync(join(tmpdir(), 'pw-report-hostile-'));
+    try {
+      await new AuditLog(hostile).append({
+        time: '2026-01-02T00:00:00Z',
+        rollout: 'prod@abc',
+        ring: 'r',
+        host: 'h\u001b[2J',
+        step: 'host',
+        outcome: 'failed',
+        message: '=cmd|calc',
+        after: { pkg: '2' },
+      });
+      const table = await runCliCaptured(['report', '--state', hostile]);
+      assert.equal(table.code, 0, table.stderr);
+      assert.ok(!table.stdout.includes('\u001b'), 'no raw ESC in the table');
+      assert.match(table.stdout, /h\\x1b\[2J/);
+      const csv = await runCliCaptured(['report', '--state', hostile, '--output', 'csv']);
+      assert.equal(csv.code, 0, csv.stderr);
+      assert.ok(!csv.stdout.includes('\u001b'), 'no raw ESC in the CSV');
+      assert.match(csv.stdout, /,"'=cmd\|calc"\n/);
+    } finally {
+      rmSync(hostile, { recursive: true, force: true });
+    }
+  });
+
   it('refuses bad options with exit 2', async () => {
     assert.equal((await runCliCaptured(['report', '--state', dir, '--output', 'xml'])).code, 2);
     assert.equal((await runCliCaptured(['report', '--state', dir, '--since', 'yesterday'])).code, 2);
