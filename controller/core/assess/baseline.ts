@@ -14,6 +14,7 @@
  */
 import type { OsReleaseKey } from '../inventory/host-inventory.js';
 import { matchesSelector } from '../model/selector.js';
+import { packageGlob, untilEnd } from '../model/hold-terms.js';
 
 /** Kubernetes-style label selector, as the policy model defines it. */
 export type HostSelector = NonNullable<Parameters<typeof matchesSelector>[0]>;
@@ -74,10 +75,6 @@ export interface CompiledBaseline {
   holdsFor(labels: Readonly<Record<string, string>> | undefined): HostHolds;
 }
 
-function holdEnd(until: string): number {
-  return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(until) ? Date.parse(`${until}T23:59:59.999Z`) : Date.parse(until);
-}
-
 function hostHolds(key: string, holds: readonly CompiledHold[]): HostHolds {
   return {
     key,
@@ -90,14 +87,6 @@ function hostHolds(key: string, holds: readonly CompiledHold[]): HostHolds {
       return undefined;
     },
   };
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
 }
 
 /** Compiles approvals and the holds active at `now` (holds past `until` are dropped). */
@@ -119,12 +108,12 @@ export function compileBaseline(baseline: BaselineApprovals, now: Date): Compile
   const holds: CompiledHold[] = [];
   for (const hold of baseline.holds ?? []) {
     if (hold.until !== undefined) {
-      const until = holdEnd(hold.until);
+      const until = untilEnd(hold.until);
       if (!Number.isNaN(until) && until < now.getTime()) continue;
     }
     holds.push({
       hosts: hold.hosts,
-      pattern: globToRegExp(hold.package),
+      pattern: packageGlob(hold.package),
       releases: hold.releases === undefined ? undefined : new Set(hold.releases),
       reason: hold.reason,
     });

@@ -7,6 +7,7 @@ import { parseReleaseKey } from './os-release.js';
 import { PROBLEM_CODES, type Problem } from './problem.js';
 import type { CheckedDocument } from './validate-policy-set.js';
 import type { PathSegment } from './yaml-source.js';
+import { untilEnd } from './hold-terms.js';
 
 const SCHEME_NAMES: Readonly<Record<VersionSchemeId, string>> = { dpkg: 'Debian/Ubuntu (dpkg)', rpm: 'RHEL-family (rpm)' };
 
@@ -25,7 +26,7 @@ function globAsName(glob: string): string {
 }
 
 function isExpired(until: string, now: Date): boolean {
-  const end = until.length === 10 ? Date.parse(`${until}T23:59:59.999Z`) : Date.parse(until);
+  const end = untilEnd(until);
   return !Number.isNaN(end) && end < now.getTime();
 }
 

@@ -10,6 +10,7 @@ import { compileBaseline, type HostHolds } from '../assess/baseline.js';
 import type { OsReleaseKey } from '../inventory/host-inventory.js';
 import type { Approval, Exclusion, PatchBaseline, PatchPolicy } from '../model/generated/kinds.js';
 import { matchesSelector } from '../model/selector.js';
+import { packageGlob, untilEnd } from '../model/hold-terms.js';
 
 /** One approval's entry for a package on a release. */
 export interface ApprovalEntry {
@@ -33,18 +34,10 @@ export interface Governance {
   packageExclusion(binaryName: string, sourceName: string): string | undefined;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
-}
-
 /** A date means the whole UTC day. */
 function isActive(until: string | undefined, now: Date): boolean {
   if (until === undefined) return true;
-  const end = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(until) ? Date.parse(`${until}T23:59:59.999Z`) : Date.parse(until);
+  const end = untilEnd(until);
   return Number.isNaN(end) || end >= now.getTime();
 }
 
@@ -66,7 +59,7 @@ function compileGovernance(policies: readonly PatchPolicy[], baselinesByName: Re
   for (const exclusion of exclusions) {
     if (exclusion.advisory !== undefined && !advisoryExclusions.has(exclusion.advisory))
       advisoryExclusions.set(exclusion.advisory, exclusion);
-    if (exclusion.package !== undefined) packageExclusions.push({ pattern: globToRegExp(exclusion.package), exclusion });
+    if (exclusion.package !== undefined) packageExclusions.push({ pattern: packageGlob(exclusion.package), exclusion });
   }
   const byRelease = new Map<string, ReleaseApprovals>();
   return {

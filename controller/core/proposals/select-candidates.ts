@@ -40,6 +40,7 @@ import {
   type PolicySeverity,
   type ProposedFix,
 } from './candidate.js';
+import { packageGlob, untilEnd } from '../model/hold-terms.js';
 
 export interface RingSelector {
   readonly name: string;
@@ -63,18 +64,8 @@ export interface SelectInput {
 /** The severity an unrated advisory is compared with `minSeverity` as (see the module comment). */
 export const UNRATED_THRESHOLD_SEVERITY: PolicySeverity = 'medium';
 
-/** End (ms) of an `until`: a date covers the whole UTC day; absent = for ever. */
-export function untilEnd(until: string | undefined): number {
-  if (until === undefined) return Number.POSITIVE_INFINITY;
-  return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(until) ? Date.parse(`${until}T23:59:59.999Z`) : Date.parse(until);
-}
-
-export function globMatches(glob: string, name: string): boolean {
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`).test(name);
+function globMatches(glob: string, name: string): boolean {
+  return packageGlob(glob).test(name);
 }
 
 function isHeldByPolicy(spec: PatchPolicySpec, finding: MissingFix, release: string, labels: Record<string, string>, now: number): boolean {
