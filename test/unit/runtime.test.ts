@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 
 describe('runtime', () => {
@@ -20,5 +21,17 @@ describe('runtime', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
     assert.equal(manifest.engines.node, '>=24');
     assert.match(process.version, /^v2[4-9]\.|^v[3-9][0-9]\./);
+  });
+
+  it("loads ssh2's native crypto binding (built for this Node by scripts/native-addons.mjs)", () => {
+    // Built for another Node's ABI (npm runs dependencies' install scripts with the system Node),
+    // the binding fails to load and ssh2 silently encrypts every packet through its JavaScript path.
+    const require = createRequire(import.meta.url);
+    const crypto = require('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean };
+    assert.equal(
+      crypto.bindingAvailable,
+      true,
+      "ssh2's crypto binding does not load on this Node: run 'npm ci' again (postinstall rebuilds it)",
+    );
   });
 });
