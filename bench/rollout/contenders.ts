@@ -3,7 +3,7 @@
  * PACKAGES on every host: the `patchward rollout` command (a child process, as a user runs it), an
  * Ansible playbook, and plain `ssh … apt-get install` under `xargs -P` (the floor).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, sshOptions } from '../inventory/contenders.js';
 import { NEW_VERSION, PACKAGES } from './hosts.js';
@@ -12,16 +12,33 @@ export interface Timed {
   /** Wall-clock start (ms since the epoch), to place the patchward step lines in the run. */
   readonly startedAt: number;
   readonly seconds: number;
+  /**
+   * CPU time the whole machine spent busy during the run (user + nice + system + irq + softirq in
+   * /proc/stat), in seconds: the contender's own processes and the hosts' sshd, shells, apt and
+   * dpkg alike. On a saturated machine this, not the wall time, is what the contender costs.
+   */
+  readonly machineCpuSeconds: number;
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
+/** USER_HZ: the unit of /proc/stat's counters on Linux (100 on every architecture we run on). */
+const USER_HZ = 100;
+
+/** Busy CPU time of the whole machine since boot, seconds (/proc/stat's first line). */
+function machineBusySeconds(): number {
+  const first = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = first.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq) / USER_HZ;
+}
+
 async function timed(program: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Timed> {
   const startedAt = Date.now();
   const started = performance.now();
+  const busy = machineBusySeconds();
   const result = await run(program, args, env);
-  return { startedAt, seconds: (performance.now() - started) / 1000, ...result };
+  return { startedAt, seconds: (performance.now() - started) / 1000, machineCpuSeconds: machineBusySeconds() - busy, ...result };
 }
 
 const TARGETS = PACKAGES.map((name) => `${name}=${NEW_VERSION}`);
@@ -32,8 +49,10 @@ export function patchwardArgv(patchwardBin: string, repo: string, state: string)
 }
 
 /** `patchward rollout -f REPO --state STATE --until done` in a fresh state directory. */
-export function runPatchwardRollout(patchwardBin: string, repo: string, state: string): Promise<Timed> {
-  return timed(process.execPath, patchwardArgv(patchwardBin, repo, state), { ...process.env, PATCHWARD_LOG_LEVEL: 'warn' });
+export function runPatchwardRollout(patchwardBin: string, repo: string, state: string, cpuProfileDir?: string): Promise<Timed> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PATCHWARD_LOG_LEVEL: 'warn' };
+  if (cpuProfileDir !== undefined) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${cpuProfileDir}`.trim();
+  return timed(process.execPath, patchwardArgv(patchwardBin, repo, state), env);
 }
 
 /** Writes the playbook: one `apt` task, no fact gathering (Ansible's fastest way to do this one thing). */

@@ -2,6 +2,7 @@
  * Rollout benchmark (issue 10, "Speed"). Run as root after `npx tsc -p tsconfig.json`:
  *
  *   node dist/bench/rollout/run.js [--hosts 50] [--rounds 3] [--concurrency 50]
+ *                                  [--only patchward,ssh] [--cpu-prof DIR]
  *
  * N apt sandbox hosts (test/harness: real sshd + dpkg) in ONE ring with `maxConcurrent` N; each
  * host upgrades pw-libdemo and pw-demo-utils 1.0-1 → 1.0-2 from the sandbox repository, three
@@ -12,7 +13,10 @@
  * 3. `xargs -P N ssh … apt-get install -y …` (the floor).
  * Before every timed run the old versions are put back inside the hosts (a real apt downgrade, not
  * timed); after it, every host's own dpkg database must show 1.0-2 for both packages, otherwise
- * that figure is void. The order of the contenders rotates from round to round.
+ * that figure is void. The order of the contenders rotates from round to round. Each run also
+ * prints the CPU time the whole machine was busy during it (the hosts' sshd, apt and dpkg
+ * included). `--only` times some contenders (for working on one; the targets need all three in one
+ * run); `--cpu-prof DIR` has the patchward child write a V8 CPU profile there.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +42,7 @@ const CONTENDERS: readonly Contender[] = ['patchward', 'ansible', 'ssh'];
 
 interface Figure {
   readonly seconds: number;
+  readonly machineCpuSeconds: number;
   /** Empty when every host was upgraded and the tool said so; else why the figure is void. */
   readonly void: string;
 }
@@ -53,7 +58,7 @@ async function checkUpgraded(fleet: SandboxFleet, name: Contender, result: Timed
       : []),
     ...(toolOk ? [] : [`${name} exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(-600)}`]),
   ];
-  return { seconds: result.seconds, void: reasons.join(' / ') };
+  return { seconds: result.seconds, machineCpuSeconds: result.machineCpuSeconds, void: reasons.join(' / ') };
 }
 
 async function main(): Promise<void> {
@@ -62,8 +67,14 @@ async function main(): Promise<void> {
       hosts: { type: 'string', default: '50' },
       rounds: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '50' },
+      only: { type: 'string', default: CONTENDERS.join(',') },
+      'cpu-prof': { type: 'string' },
     },
   });
+  const chosen = values.only.split(',').map((name) => name.trim());
+  const unknown = chosen.filter((name) => !(CONTENDERS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`--only: unknown contender(s) ${unknown.join(', ')} (known: ${CONTENDERS.join(', ')})`);
+  const contenders = CONTENDERS.filter((name) => chosen.includes(name));
   const count = Number(values.hosts);
   const rounds = Number(values.rounds);
   const concurrency = Number(values.concurrency);
@@ -92,14 +103,14 @@ async function main(): Promise<void> {
     const profiles: string[] = [];
     let stateIndex = 0;
     for (let round = 0; round < rounds; round++) {
-      const order = CONTENDERS.map((_, index) => CONTENDERS[(index + round) % CONTENDERS.length] as Contender);
+      const order = contenders.map((_, index) => contenders[(index + round) % contenders.length] as Contender);
       const line: string[] = [];
       for (const name of order) {
         await resetHosts(fleet);
         let figure: Figure;
         if (name === 'patchward') {
           const state = join(dir, `state-${++stateIndex}`);
-          const result = await runPatchwardRollout(patchwardBin, repo, state);
+          const result = await runPatchwardRollout(patchwardBin, repo, state, values['cpu-prof']);
           figure = await checkUpgraded(fleet, name, result, result.code === 0);
           profiles.push(
             `round ${round + 1} (${fmt(result.seconds)}):\n${formatProfile(profileRollout(result.stdout, result.startedAt, result.seconds))}`,
@@ -112,29 +123,38 @@ async function main(): Promise<void> {
           figure = await checkUpgraded(fleet, name, result, result.code === 0 && result.ok === count);
         }
         figures[name].push(figure);
-        line.push(`${name} ${fmt(figure.seconds)}${figure.void === '' ? '' : ' VOID'}`);
+        line.push(`${name} ${fmt(figure.seconds)} (machine CPU ${fmt(figure.machineCpuSeconds)})${figure.void === '' ? '' : ' VOID'}`);
         if (figure.void !== '') process.stderr.write(`round ${round + 1} ${name} VOID: ${figure.void}\n`);
       }
       out(`round ${round + 1}: ${line.join(', ')}`);
     }
 
-    const valid = (name: Contender) => figures[name].filter((figure) => figure.void === '').map((figure) => figure.seconds);
-    const summary = (name: Contender) => {
+    const valid = (name: Contender) => figures[name].filter((figure) => figure.void === '');
+    const summary = (name: Contender, of: (figure: Figure) => number) => {
       const ok = valid(name);
-      return ok.length === rounds ? median(ok) : undefined;
+      return ok.length === rounds ? median(ok.map(of)) : undefined;
     };
-    const pw = summary('patchward');
-    const an = summary('ansible');
-    const ss = summary('ssh');
+    const wall = (figure: Figure) => figure.seconds;
+    const cpu = (figure: Figure) => figure.machineCpuSeconds;
+    const pw = summary('patchward', wall);
+    const an = summary('ansible', wall);
+    const ss = summary('ssh', wall);
     const show = (value: number | undefined) => (value === undefined ? 'VOID (a repetition did not upgrade every host)' : fmt(value));
     const all = (name: Contender) => figures[name].map((figure) => figure.seconds.toFixed(2)).join(' / ');
+    const cpuOf = (name: Contender) => {
+      const value = summary(name, cpu);
+      return value === undefined ? '' : `, machine CPU ${fmt(value)}`;
+    };
+    const line = (label: string, name: Contender) => {
+      if (contenders.includes(name)) out(`${label}${show(summary(name, wall))}  (${all(name)})${cpuOf(name)}`);
+    };
     out('');
     out(
       `== ${count} sandbox hosts (apt), one upgrade each (pw-demo-src ${OLD_VERSION} → ${NEW_VERSION}), concurrency ${concurrency}, median of ${rounds}`,
     );
-    out(`patchward rollout     ${show(pw)}  (${all('patchward')})`);
-    out(`ansible-playbook      ${show(an)}  (${all('ansible')})`);
-    out(`xargs -P ssh apt-get  ${show(ss)}  (${all('ssh')})`);
+    line('patchward rollout     ', 'patchward');
+    line('ansible-playbook      ', 'ansible');
+    line('xargs -P ssh apt-get  ', 'ssh');
     if (pw !== undefined && an !== undefined)
       out(`ansible / patchward   ${(an / pw).toFixed(2)}x   (target >= 2x: ${an / pw >= 2 ? 'met' : 'MISSED'})`);
     if (pw !== undefined && ss !== undefined)
