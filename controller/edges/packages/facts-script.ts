@@ -6,6 +6,10 @@
  * passes to `timeout`/`test` as numbers (checked digits-only in `factsArgv`). Nothing from the fleet,
  * the policy or the host is ever pasted into it.
  *
+ * `factsAfterArgv` puts a command before the facts (after `--`, as positional parameters run as
+ * "$@", never pasted into the script): its output (stdout and stderr together) and exit code form
+ * the `command` section, so an install and the reading of what it left take one remote call.
+ *
  * Output is a sequence of sections:
  *   @@patchward:NAME@@          (on its own line)
  *   …body…
@@ -33,18 +37,27 @@ const SCRIPT = String.raw`
 set -u
 LC_ALL=C; export LC_ALL
 want_pending=$1; refresh=$2; pm=$3; want_available=$4; refresh_timeout=$5; lock_wait=$6
+shift 6
 sec() { printf '\n@@patchward:%s@@\n' "$1"; }
 rc() { printf '\n@@patchward-rc:%s:%s@@\n' "$1" "$2"; }
-locked() {
+if [ "$#" -gt 0 ] && [ "$1" = -- ]; then
+  # "-- argv…": run that command first (an install), its output and exit code in its own section;
+  # the facts that follow are then the host as the command left it.
+  shift
+  sec command; "$@" 2>&1 </dev/null; rc command $?
+fi
+locked() { # the lock files another process holds a write lock on (/proc/locks: … WRITE PID MAJ:MIN:INODE …)
   for f in "$@"; do
     [ -e "$f" ] || continue
     ino=$(stat -c %i "$f" 2>/dev/null) || continue
-    if grep -Eq "WRITE +[0-9]+ [0-9a-f]+:[0-9a-f]+:$ino " /proc/locks 2>/dev/null; then echo "$f"; fi
+    while read -r _ _ _ mode _ dev _; do
+      case $mode:$dev in WRITE:*:"$ino") echo "$f"; break ;; esac
+    done </proc/locks
   done
 }
 sec os-release; if [ -r /etc/os-release ]; then cat /etc/os-release; else cat /usr/lib/os-release; fi 2>/dev/null; rc os-release $?
 sec uname; uname -r; uname -m; rc uname $?
-sec bootid; cat /proc/sys/kernel/random/boot_id; rc bootid $?
+sec bootid; read -r boot_id </proc/sys/kernel/random/boot_id && echo "$boot_id"; rc bootid $?
 with_timeout() { if command -v timeout >/dev/null 2>&1; then timeout "$refresh_timeout" "$@"; else "$@"; fi; }
 wait_unlocked() { # wait_unlocked <lock files>: up to $lock_wait seconds while one of them is held
   waited=0
@@ -61,7 +74,7 @@ case $pm in
 apt)
   wait_unlocked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock
   sec arch; dpkg --print-architecture 2>/dev/null; rc arch $?
-  sec packages; dpkg-query -W -f='${DPKG_FORMAT}'; rc packages $?
+  sec packages; listing=$(dpkg-query -W -f='${DPKG_FORMAT}'); listed=$?; printf '%s\n' "$listing"; rc packages $listed
   sec reboot; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot 0
   sec locks; locked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock; rc locks 0
   if [ "$refresh" = 1 ]; then sec refresh; with_timeout apt-get update -qq >/dev/null 2>&1; rc refresh $?; fi
@@ -73,7 +86,7 @@ apt)
     apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null | while read -r list; do
       [ -e "$list" ] || continue
       if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
-    done | awk -v names="$(dpkg-query -W -f='${DPKG_FORMAT}' | cut -f1 | tr '\n' ' ')" '
+    done | awk -v names="$(printf '%s\n' "$listing" | cut -f1 | tr '\n' ' ')" '
       BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
       /^Package: / { keep = ($2 in wanted) }
       keep && /^(Package|Version|Architecture|Source):/ { print }
@@ -139,6 +152,15 @@ export function factsArgv(options: FactsScriptOptions): readonly string[] {
     seconds(options.refreshTimeoutSeconds, 120),
     seconds(options.lockWaitSeconds, 0),
   ];
+}
+
+/**
+ * The argv that runs `command` on the host and then gathers the facts, in ONE invocation: the
+ * command's output and exit code are the `command` section (`commandResultOf`).
+ */
+export function factsAfterArgv(command: readonly string[], options: FactsScriptOptions): readonly string[] {
+  if (command.length === 0) throw new Error('factsAfterArgv: empty command');
+  return [...factsArgv(options), '--', ...command];
 }
 
 export interface Section {
