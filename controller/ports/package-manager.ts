@@ -119,6 +119,11 @@ export interface ApplyOutcome {
   readonly exitCode: number;
   readonly output: string;
   readonly durationMs: number;
+  /**
+   * The host's facts read in the same remote call right after the install finished (installed
+   * versions, boot id, whether it asks for a reboot); undefined when they could not be read.
+   */
+  readonly after?: HostFacts;
 }
 
 export interface ReinstallOutcome {

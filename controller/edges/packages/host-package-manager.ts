@@ -16,7 +16,7 @@ import type {
 import type { CommandResult, Transport } from '../../ports/transport.js';
 import { quoteArgv } from '../transport/quote.js';
 import { aptFamily } from './apt/apt-family.js';
-import { collectHostFacts } from './collect-facts.js';
+import { collectHostFacts, runThenCollectFacts } from './collect-facts.js';
 import { dnfFamily } from './dnf/dnf-family.js';
 import { outputTail, type PackageFamily } from './package-family.js';
 
@@ -117,9 +117,19 @@ export class HostPackageManager implements PackageManager {
   async apply(targets: readonly PackageVersion[], options: ApplyOptions): Promise<Result<ApplyOutcome, PackageCommandFailure>> {
     const invalid = this.#invalidTargets(targets);
     if (invalid !== undefined) return err(invalid);
-    const result = await this.#run(this.#family.installArgv(targets, this.#installOptions(options, false)), options);
+    // ONE remote call: the install, then the facts as it left the host (what `verify` checks).
+    const { command: result, facts } = await runThenCollectFacts(
+      this.#transport,
+      this.#family.installArgv(targets, this.#installOptions(options, false)),
+      { pendingUpgrades: false, refresh: false, packageManager: this.id, timeoutMs: options.timeoutMs, sudo: options.sudo },
+    );
     if (result.exitCode !== 0) return err(failure(this.#family.classifyFailure(result), result, `install exited ${result.exitCode}`));
-    return ok({ exitCode: result.exitCode, output: outputTail(result), durationMs: result.durationMs });
+    return ok({
+      exitCode: result.exitCode,
+      output: outputTail(result),
+      durationMs: result.durationMs,
+      ...(facts === undefined ? {} : { after: facts }),
+    });
   }
 
   async installedVersions(names: readonly string[], options: CommandOptions): Promise<readonly PackageVersion[]> {

@@ -54,6 +54,14 @@ export function passFactsOf(inventory: readonly HostInventory[], host: string, n
 /** What one run of a host's steps carries from step to step (never stored: a crash loses it and the steps ask the host). */
 export interface StepMemo {
   readonly passFacts?: PassFacts;
+  /**
+   * The targets' installed versions as `observe` read them in this run (from the host, or the pass's
+   * inventory): `apply` decides from them what is missing instead of asking again. Dropped when a
+   * preHook ran in between (it may have changed packages).
+   */
+  observed?: Readonly<Record<string, string>>;
+  /** The facts the apply's own remote call read right after the install: what `verify` checks. */
+  afterApply?: HostFacts;
   /** The verify step's answer to "does the host ask for a reboot?", read in the same remote call as the versions. */
   reboot?: RebootState;
 }
@@ -130,6 +138,7 @@ export async function runStep(
         // The planner's inventory of this pass read the same facts script moments ago (healthy, no lock held).
         const installed = toMap(passFacts.packages);
         const before = sequence.before ?? Object.fromEntries(Object.keys(targets).map((name) => [name, installed[name] ?? '']));
+        memo.observed = installed;
         return [
           { bootId: passFacts.bootId, before },
           `boot id ${passFacts.bootId} (inventory of this pass, ${passFacts.collectedAt}); plan ${versionsText(before, targets)}`,
@@ -139,11 +148,13 @@ export async function runStep(
       if (!state.ok) throw new StepFailed({ step, reason: state.error.message, signal: state.error.reason, retriable: true }, 'fail-host');
       const installed = Object.fromEntries(state.value.packages.map((pkg) => [pkg.name, pkg.version]));
       const before = sequence.before ?? Object.fromEntries(Object.keys(targets).map((name) => [name, installed[name] ?? '']));
+      memo.observed = installed;
       return [{ bootId: state.value.bootId, before }, `boot id ${state.value.bootId}; plan ${versionsText(before, targets)}`];
     }
     case 'pre-hook': {
       const hook = ring.spec.preHook;
       if (hook === undefined) return [{}, 'no preHook'];
+      memo.observed = undefined;
       const outcome = await runPreHook(access.transport, preHookInputOf(hook, access.sudo));
       if (outcome.outcome === 'timed-out') throw gateFailure(step, true, `preHook timed out after ${outcome.timeoutMs} ms`, hook);
       if (outcome.outcome === 'failed')
@@ -151,7 +162,8 @@ export async function runStep(
       return [{}, hook.command.join(' ')];
     }
     case 'apply': {
-      const missing = missingTargets(targets, toMap(await pm.installedVersions(Object.keys(targets), options)));
+      const installed = memo.observed ?? toMap(await pm.installedVersions(Object.keys(targets), options));
+      const missing = missingTargets(targets, installed);
       if (Object.keys(missing).length === 0) return [{}, 'already installed: nothing applied'];
       // The inventory of this pass refreshed the metadata the planner chose from: not again per host.
       const refreshed =
@@ -194,13 +206,20 @@ export async function runStep(
           'fail-host',
         );
       }
+      if (applied.value.after !== undefined) memo.afterApply = applied.value.after;
       return [{}, versionsText(sequence.before, missing)];
     }
     case 'verify': {
       const names = Object.keys(targets);
       let installed: readonly PackageVersion[];
       let bootId: Partial<HostSequence> = {};
-      if ((ring.spec.reboot?.policy ?? 'if-required') === 'if-required') {
+      const after = memo.afterApply;
+      if (after !== undefined) {
+        // The apply's own remote call read the package database (and the reboot signals) right after the install.
+        installed = versionsOfFacts(names, after);
+        memo.reboot = after.reboot;
+        if (after.bootId !== '') bootId = { bootId: after.bootId };
+      } else if ((ring.spec.reboot?.policy ?? 'if-required') === 'if-required') {
         // ONE remote call (the facts script) answers both: the installed versions and whether the
         // host now asks for a reboot (reboot-required file, newer kernel); the reboot step uses it.
         const facts = await pm.collectFacts({ pendingUpgrades: false, refresh: false, ...options });

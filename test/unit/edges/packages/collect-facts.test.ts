@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collectHostFacts } from '../../../../controller/edges/packages/collect-facts.js';
+import { collectHostFacts, runThenCollectFacts } from '../../../../controller/edges/packages/collect-facts.js';
 import { factsArgv, parseSections } from '../../../../controller/edges/packages/facts-script.js';
 import { packageManagerFor } from '../../../../controller/edges/packages/host-package-manager.js';
 import { LocalTransport } from '../../../../controller/edges/transport/local-transport.js';
@@ -35,6 +35,21 @@ describe('facts script', () => {
     const sections = parseSections('junk\n@@patchward:a@@\nx\ny\n\n@@patchward-rc:a:0@@\n\n@@patchward:b@@\npartial');
     assert.deepEqual(sections.get('a'), { body: 'x\ny', rc: '0' });
     assert.deepEqual(sections.get('b'), { body: 'partial', rc: undefined });
+  });
+
+  it('runs a command first, then the facts, in one invocation: its output and exit code in their own section', async () => {
+    const transport = new LocalTransport();
+    const failing = await runThenCollectFacts(transport, ['sh', '-c', 'echo installing; echo refused >&2; exit 3'], OPTIONS);
+    assert.equal(failing.command.exitCode, 3);
+    assert.match(failing.command.stdout, /installing\nrefused/);
+    assert.equal(failing.facts?.packageManager, 'apt');
+    assert.ok(failing.facts?.packages.some((p) => p.name === 'dpkg'));
+    assert.match(failing.facts?.bootId ?? '', /^[0-9a-f-]{36}$/);
+    // Arguments are positional parameters run as "$@", never pasted into the script.
+    const literal = "x'; echo pasted; '$(id)";
+    const echoed = await runThenCollectFacts(transport, ['printf', '%s', literal], OPTIONS);
+    assert.equal(echoed.command.exitCode, 0);
+    assert.equal(echoed.command.stdout, literal);
   });
 
   it('runs for real on this Debian machine in one invocation', async () => {
