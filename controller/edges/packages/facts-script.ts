@@ -81,9 +81,17 @@ apt)
   if [ "$want_pending" = 1 ]; then sec pending; apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>/dev/null; rc pending $?; fi
   if [ "$want_available" = 1 ]; then
     # The repositories' own Packages lists (never the status file), whatever their compression,
-    # cut to the records of installed package names: one pass, no apt-cache per package.
+    # cut to the records of installed package names: one pass, no apt-cache per package. They are
+    # found in apt's default lists directory (Dir::State::lists) by name, as apt writes them
+    # (…_Packages, compressed: …_Packages.lz4 and the like); only a host with none there pays for
+    # one more apt process to ask apt where they are (apt-get indextargets).
     sec available
-    apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null | while read -r list; do
+    { found=0
+      for list in /var/lib/apt/lists/*_Packages /var/lib/apt/lists/*_Packages.*; do
+        if [ -e "$list" ]; then echo "$list"; found=1; fi
+      done
+      [ "$found" = 1 ] || apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null
+    } | while read -r list; do
       [ -e "$list" ] || continue
       if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
     done | awk -v names="$(printf '%s\n' "$listing" | cut -f1 | tr '\n' ' ')" '
