@@ -126,6 +126,12 @@ export interface ApplyOutcome {
   readonly after?: HostFacts;
 }
 
+/** What `checkedApply` did: installed, refused by the caller's check, or failed at one of its stages. */
+export type CheckedApplyOutcome =
+  | { readonly kind: 'applied'; readonly transaction: Transaction | undefined; readonly outcome: ApplyOutcome }
+  | { readonly kind: 'refused'; readonly transaction: Transaction }
+  | { readonly kind: 'failed'; readonly stage: 'simulation' | 'install'; readonly failure: PackageCommandFailure };
+
 export interface ReinstallOutcome {
   /** The previous versions put back. */
   readonly reinstalled: readonly PackageVersion[];
@@ -149,6 +155,18 @@ export interface PackageManager {
   simulate(targets: readonly PackageVersion[], options: ApplyOptions): Promise<Result<Transaction, PackageCommandFailure>>;
   /** Installs exactly these versions, non-interactively, keeping existing configuration files. */
   apply(targets: readonly PackageVersion[], options: ApplyOptions): Promise<Result<ApplyOutcome, PackageCommandFailure>>;
+  /**
+   * Installs exactly these versions only if `accept` accepts the transaction the package manager
+   * is about to run, shown before anything is installed, then reads the host back (`after`). apt:
+   * ONE remote call and ONE apt run (the transaction from apt's Pre-Install-Pkgs hook, the verdict
+   * sent on stdin: no verdict, no install). dnf: a simulation (`dnf --assumeno`), then the install.
+   * A run with nothing to install (already at the versions) is `applied` with no transaction.
+   */
+  checkedApply(
+    targets: readonly PackageVersion[],
+    options: ApplyOptions,
+    accept: (transaction: Transaction) => boolean,
+  ): Promise<CheckedApplyOutcome>;
   /** The installed versions of these packages (absent ones are left out). */
   installedVersions(names: readonly string[], options: CommandOptions): Promise<readonly PackageVersion[]>;
   /** Every version the repositories offer of these packages (from the metadata cache). */

@@ -15,6 +15,13 @@ export interface RunOptions {
   readonly timeoutMs: number;
   /** Written to the command's standard input, which is then closed. */
   readonly stdin?: string | Buffer;
+  /**
+   * A conversation instead of a fixed `stdin`: called with all the command has printed on stdout so
+   * far, each time more arrives, until it returns text; that text is written to the command's
+   * standard input, which is then closed. Until then the input stays open (the gated install waits
+   * there for the controller's verdict; a lost connection closes it, and no verdict means no install).
+   */
+  readonly reply?: (stdoutSoFar: string) => string | undefined;
   /** Run through `sudo -n --` (non-root users); a password prompt becomes `SudoRequiresPassword`. */
   readonly sudo?: boolean;
   /**

@@ -47,14 +47,19 @@ export interface CommandThenFacts {
 /**
  * Runs `command` on the host and gathers the facts right after it, in ONE remote invocation (an
  * install and the reading of what it left). A command cut off before its exit code was recorded
- * counts as exit -1.
+ * counts as exit -1. `reply` converses with the command (the gated install's verdict, on its fd 3).
  */
 export async function runThenCollectFacts(
   transport: Transport,
   command: readonly string[],
   options: CollectOptions,
+  reply?: (stdoutSoFar: string) => string | undefined,
 ): Promise<CommandThenFacts> {
-  const result = await transport.run(factsAfterArgv(command, scriptOptions(options)), { timeoutMs: options.timeoutMs, sudo: options.sudo });
+  const result = await transport.run(factsAfterArgv(command, scriptOptions(options)), {
+    timeoutMs: options.timeoutMs,
+    sudo: options.sudo,
+    ...(reply === undefined ? {} : { reply }),
+  });
   const sections = parseSections(result.stdout);
   const section = sections.get('command');
   const code = Number(section?.rc ?? Number.NaN);

@@ -42,9 +42,10 @@ sec() { printf '\n@@patchward:%s@@\n' "$1"; }
 rc() { printf '\n@@patchward-rc:%s:%s@@\n' "$1" "$2"; }
 if [ "$#" -gt 0 ] && [ "$1" = -- ]; then
   # "-- argv…": run that command first (an install), its output and exit code in its own section;
-  # the facts that follow are then the host as the command left it.
+  # the facts that follow are then the host as the command left it. Its stdin is /dev/null; the
+  # caller's stdin is fd 3, where a gated install reads the controller's verdict.
   shift
-  sec command; "$@" 2>&1 </dev/null; rc command $?
+  sec command; "$@" 2>&1 3<&0 </dev/null; rc command $?
 fi
 locked() { # the lock files another process holds a write lock on (/proc/locks: … WRITE PID MAJ:MIN:INODE …)
   for f in "$@"; do

@@ -4,6 +4,7 @@ import { err, ok, StalledError, type Result } from '../../errors.js';
 import type {
   ApplyOptions,
   ApplyOutcome,
+  CheckedApplyOutcome,
   CommandOptions,
   FactsOptions,
   HostFacts,
@@ -118,10 +119,50 @@ export class HostPackageManager implements PackageManager {
     const invalid = this.#invalidTargets(targets);
     if (invalid !== undefined) return err(invalid);
     // ONE remote call: the install, then the facts as it left the host (what `verify` checks).
+    return this.#installThenReadBack(this.#family.installArgv(targets, this.#installOptions(options, false)), options);
+  }
+
+  async checkedApply(
+    targets: readonly PackageVersion[],
+    options: ApplyOptions,
+    accept: (transaction: Transaction) => boolean,
+  ): Promise<CheckedApplyOutcome> {
+    const gate = this.#family.gatedInstall;
+    if (gate === undefined) {
+      // No gate in this family: simulate, let the caller decide, then install.
+      const simulated = await this.simulate(targets, options);
+      if (!simulated.ok) return { kind: 'failed', stage: 'simulation', failure: simulated.error };
+      if (!accept(simulated.value)) return { kind: 'refused', transaction: simulated.value };
+      const applied = await this.apply(targets, options);
+      if (!applied.ok) return { kind: 'failed', stage: 'install', failure: applied.error };
+      return { kind: 'applied', transaction: simulated.value, outcome: applied.value };
+    }
+    const invalid = this.#invalidTargets(targets);
+    if (invalid !== undefined) return { kind: 'failed', stage: 'install', failure: invalid };
+    let shown: Transaction | undefined;
+    let accepted = false;
+    const applied = await this.#installThenReadBack(gate.argv(targets, this.#installOptions(options, false)), options, (output) => {
+      shown = gate.transaction(output);
+      if (shown === undefined) return undefined;
+      accepted = accept(shown);
+      return accepted ? 'install\n' : 'refuse\n';
+    });
+    if (shown !== undefined && !accepted) return { kind: 'refused', transaction: shown };
+    if (!applied.ok) return { kind: 'failed', stage: 'install', failure: applied.error };
+    return { kind: 'applied', transaction: shown, outcome: applied.value };
+  }
+
+  /** Runs an install and reads the host back in the same remote call (`after`); `reply` converses with it. */
+  async #installThenReadBack(
+    argv: readonly string[],
+    options: ApplyOptions,
+    reply?: (stdoutSoFar: string) => string | undefined,
+  ): Promise<Result<ApplyOutcome, PackageCommandFailure>> {
     const { command: result, facts } = await runThenCollectFacts(
       this.#transport,
-      this.#family.installArgv(targets, this.#installOptions(options, false)),
+      argv,
       { pendingUpgrades: false, refresh: false, packageManager: this.id, timeoutMs: options.timeoutMs, sudo: options.sudo },
+      reply,
     );
     if (result.exitCode !== 0) return err(failure(this.#family.classifyFailure(result), result, `install exited ${result.exitCode}`));
     return ok({

@@ -24,6 +24,16 @@ export interface PackageFamily {
   readonly scheme: VersionScheme;
   refreshArgv(timeoutSeconds: number): readonly string[];
   installArgv(targets: readonly PackageVersion[], options: InstallArgvOptions): readonly string[];
+  /**
+   * The install that shows the controller the exact transaction before anything is installed and
+   * waits for its verdict on fd 3 (`gatedTransaction` reads it from the output; no verdict, no
+   * install), in the same package-manager run. Absent: the family simulates first, then installs.
+   */
+  readonly gatedInstall?: {
+    argv(targets: readonly PackageVersion[], options: Omit<InstallArgvOptions, 'simulate' | 'allowRemovals'>): readonly string[];
+    /** The transaction the command printed, once it is complete; undefined before. */
+    transaction(output: string): Transaction | undefined;
+  };
   /** The plain command a person runs to put exactly these versions back (printed with the outcome). */
   manualInstallArgv(targets: readonly PackageVersion[]): readonly string[];
   /** Reads a simulation's (or an applied transaction's) output. */

@@ -52,6 +52,20 @@ export class LocalTransport implements Transport {
       };
       child.stdout.on('data', collect('stdout', out));
       child.stderr.on('data', collect('stderr', errOut));
+      const reply = options.reply;
+      if (reply !== undefined) {
+        let answered = false;
+        child.stdout.on('data', () => {
+          if (answered || overflow !== undefined) return;
+          const answer = reply(Buffer.concat(out).toString('utf8'));
+          if (answer === undefined) return;
+          answered = true;
+          child.stdin.end(answer);
+        });
+        child.on('exit', () => {
+          if (!child.stdin.writableEnded) child.stdin.end();
+        });
+      }
       child.stdin.on('error', () => undefined); // EPIPE when the program does not read stdin
       child.on('error', (cause) => {
         clearTimeout(timer);
@@ -98,7 +112,7 @@ export class LocalTransport implements Transport {
         const result: CommandResult = { exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr, durationMs };
         resolve(signal === null ? result : { ...result, signal });
       });
-      child.stdin.end(options.stdin ?? '');
+      if (reply === undefined) child.stdin.end(options.stdin ?? '');
     });
   }
 

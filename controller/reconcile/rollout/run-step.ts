@@ -170,43 +170,44 @@ export async function runStep(
         passFacts?.metadataRefreshed === true ? ok(undefined) : await pm.refreshMetadata({ ...options, refreshTimeoutSeconds: 120 });
       if (!refreshed.ok)
         throw new StepFailed({ step, reason: refreshed.error.message, signal: refreshed.error.reason, retriable: true }, 'fail-host');
-      const simulated = await pm.simulate(toList(missing), apply);
-      if (!simulated.ok)
+      // The transaction is checked before anything is installed: apt shows it from inside the one
+      // apt run that installs it (no verdict, no install); dnf simulates it first.
+      const removes = sequence.allowedRemovals ?? [];
+      let verdict: ReturnType<typeof checkTransaction> | undefined;
+      const outcome = await pm.checkedApply(toList(missing), { ...apply, allowRemovals: removes.length > 0 }, (transaction) => {
+        verdict = checkTransaction(transaction, { targets: toList(missing), removes });
+        return verdict.ok;
+      });
+      if (outcome.kind === 'refused' && verdict !== undefined && !verdict.ok) {
         throw new StepFailed(
           {
             step,
-            reason: `simulation: ${simulated.error.message}`,
-            signal: simulated.error.reason,
-            retriable: simulated.error.reason === 'lock-timeout',
-          },
-          'fail-host',
-        );
-      const checked = checkTransaction(simulated.value, { targets: toList(missing), removes: sequence.allowedRemovals ?? [] });
-      if (!checked.ok) {
-        throw new StepFailed(
-          {
-            step,
-            reason: `refused before installing anything: ${checked.error.message}`,
-            signal: checked.error.violations.map((v) => `${v.kind} ${v.package}`).join(', '),
+            reason: `refused before installing anything: ${verdict.error.message}`,
+            signal: verdict.error.violations.map((v) => `${v.kind} ${v.package}`).join(', '),
             retriable: false,
           },
           'fail-host',
         );
       }
-      // Removals only when the checked simulation had some (the approval's `removes` allowed them); apt otherwise runs with --no-remove.
-      const applied = await pm.apply(toList(missing), { ...apply, allowRemovals: checked.value.removals.length > 0 });
-      if (!applied.ok) {
+      if (outcome.kind === 'failed') {
+        const failure = outcome.failure;
+        if (outcome.stage === 'simulation')
+          throw new StepFailed(
+            { step, reason: `simulation: ${failure.message}`, signal: failure.reason, retriable: failure.reason === 'lock-timeout' },
+            'fail-host',
+          );
         throw new StepFailed(
           {
             step,
-            reason: `${applied.error.reason}: ${applied.error.message}: ${applied.error.output.slice(-300)}`,
-            signal: `exit ${applied.error.exitCode}`,
-            retriable: applied.error.reason === 'lock-timeout',
+            reason: `${failure.reason}: ${failure.message}: ${failure.output.slice(-300)}`,
+            signal: `exit ${failure.exitCode}`,
+            retriable: failure.reason === 'lock-timeout',
           },
           'fail-host',
         );
       }
-      if (applied.value.after !== undefined) memo.afterApply = applied.value.after;
+      if (outcome.kind !== 'applied') throw new Error('unreachable: a refusal without a verdict');
+      if (outcome.outcome.after !== undefined) memo.afterApply = outcome.outcome.after;
       return [{}, versionsText(sequence.before, missing)];
     }
     case 'verify': {

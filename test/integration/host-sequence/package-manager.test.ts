@@ -139,6 +139,37 @@ describe('PackageManager on sandbox hosts', { timeout: 600_000 }, () => {
         }
       });
 
+      it('checked apply: shows the transaction before anything is installed; a refusal installs nothing', async () => {
+        const targets = [{ name: 'pw-replacer', version: '2.0-1' }];
+        const shown: string[] = [];
+        const outcome = await pm.checkedApply(targets, APPLY, (transaction) => {
+          shown.push(...transaction.removals.map((change) => `remove ${change.name} ${change.fromVersion}`));
+          shown.push(...transaction.upgrades.map((change) => `upgrade ${change.name} ${change.version}`));
+          return checkTransaction(transaction, { targets, removes: [] }).ok;
+        });
+        assert.equal(outcome.kind, 'refused');
+        assert.deepEqual(shown.sort(), ['remove pw-oldtool 1.0-1', 'upgrade pw-replacer 2.0-1']);
+        const ground = await truth(host, query);
+        assert.equal(ground.get('pw-replacer'), '1.0-1', 'nothing installed');
+        assert.equal(ground.get('pw-oldtool'), '1.0-1', 'nothing removed');
+      });
+
+      it('checked apply: an accepted transaction (with its new dependency) is installed and read back in the same call', async () => {
+        const targets = [{ name: 'pw-depender', version: '2.0-1' }];
+        const outcome = await pm.checkedApply(targets, APPLY, (transaction) => checkTransaction(transaction, { targets, removes: [] }).ok);
+        assert.equal(outcome.kind, 'applied', JSON.stringify(outcome));
+        if (outcome.kind !== 'applied') return;
+        assert.deepEqual(
+          outcome.transaction?.installs.map((change) => `${change.name} ${change.version}`),
+          ['pw-newdep 1.0-1'],
+        );
+        const readBack = new Map(outcome.outcome.after?.packages.map((pkg) => [pkg.name, pkg.version]));
+        assert.equal(readBack.get('pw-depender'), '2.0-1');
+        const ground = await truth(host, query);
+        assert.equal(ground.get('pw-depender'), '2.0-1');
+        assert.equal(ground.get('pw-newdep'), '1.0-1');
+      });
+
       it('says a version the repositories do not offer is not offered', async () => {
         const sim = await pm.simulate([{ name: 'pw-libdemo', version: '9.9-1' }], APPLY);
         assert.equal(sim.ok, false);

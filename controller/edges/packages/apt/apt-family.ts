@@ -51,6 +51,79 @@ export function parseAptTransaction(output: string): Transaction {
   return { installs, upgrades, downgrades, reinstalls, removals };
 }
 
+/**
+ * The Pre-Install-Pkgs hook of the gated install (a FIXED shell line; apt runs it with /bin/sh -c
+ * after downloading and before starting dpkg): it skips apt's version line and configuration dump
+ * (everything up to the first blank line), prints each package action with a marker, then reads
+ * the controller's verdict from fd 3 (kept open for it by `APT::Keep-Fds`). Anything but `install`
+ * (a refusal, a closed connection) makes it exit 1, and apt then stops before dpkg touches a package.
+ * Its first word, `:`, is the key under which protocol version 3 is asked for (`DPkg::Tools::Options::<first word>::Version`).
+ */
+const GATE_HOOK =
+  ': patchward-gate; while IFS= read -r line && [ -n "$line" ]; do :; done; printf \'\\n\'; ' +
+  'while IFS= read -r line; do printf \'@@patchward-transaction@@ %s\\n\' "$line"; done; ' +
+  'printf \'@@patchward-transaction-end@@\\n\'; read -r verdict <&3 || verdict=; [ "$verdict" = install ]';
+const GATE_LINE = '@@patchward-transaction@@ ';
+const GATE_END = '@@patchward-transaction-end@@';
+
+/**
+ * Reads the package actions of the gate hook (apt's Pre-Install-Pkgs protocol version 3:
+ * `name old-version old-arch old-multiarch direction new-version new-arch new-multiarch action`,
+ * `-` for a version that is absent, action a .deb path, `**CONFIGURE**` or `**REMOVE**`) into a
+ * transaction; undefined until the end marker has arrived.
+ */
+export function parseGatedAptTransaction(output: string): Transaction | undefined {
+  const lines = output.split('\n');
+  if (!lines.some((line) => line === GATE_END)) return undefined;
+  const installs: PackageChange[] = [];
+  const upgrades: PackageChange[] = [];
+  const downgrades: PackageChange[] = [];
+  const reinstalls: PackageChange[] = [];
+  const removals: PackageChange[] = [];
+  for (const line of lines) {
+    if (!line.startsWith(GATE_LINE)) continue;
+    const [name = '', from = '-', fromArch = '-', , direction = '', version = '-', arch = '-', , ...action] = line
+      .slice(GATE_LINE.length)
+      .split(' ');
+    const target = action.join(' ');
+    if (name === '' || target === '**CONFIGURE**') continue;
+    if (target === '**REMOVE**') {
+      removals.push({ name, ...(from === '-' ? {} : { fromVersion: from }), ...(fromArch === '-' ? {} : { arch: fromArch }) });
+      continue;
+    }
+    const change: PackageChange = {
+      name,
+      version,
+      ...(from === '-' ? {} : { fromVersion: from }),
+      ...(arch === '-' ? {} : { arch }),
+    };
+    if (from === '-') installs.push(change);
+    else (direction === '<' ? upgrades : direction === '>' ? downgrades : reinstalls).push(change);
+  }
+  return { installs, upgrades, downgrades, reinstalls, removals };
+}
+
+/** apt-get's options common to every install: non-interactive, the lock wait, the admin's configuration files kept. */
+function aptGetInstallOptions(options: { readonly lockTimeoutSeconds: number; readonly allowDowngrades: boolean }): string[] {
+  return [
+    'env',
+    'DEBIAN_FRONTEND=noninteractive',
+    'apt-get',
+    '-q',
+    '-y',
+    '-o',
+    `DPkg::Lock::Timeout=${options.lockTimeoutSeconds}`,
+    // Keep every configuration file the admin changed; take the maintainer's only where untouched.
+    '-o',
+    'Dpkg::Options::=--force-confdef',
+    '-o',
+    'Dpkg::Options::=--force-confold',
+    ...(options.allowDowngrades ? ['--allow-downgrades'] : []),
+  ];
+}
+
+const targetArgs = (targets: readonly PackageVersion[]) => targets.map((target) => `${target.name}=${target.version}`);
+
 const FAILURES: readonly (readonly [RegExp, PackageCommandFailure['reason']])[] = [
   [/Packages need to be removed but remove is disabled/, 'removal-refused'],
   [/Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock the administration directory/, 'lock-timeout'],
@@ -69,24 +142,27 @@ export const aptFamily: PackageFamily = Object.freeze({
   refreshArgv: (timeoutSeconds: number) => ['timeout', String(timeoutSeconds), 'apt-get', '-q', 'update'],
   installArgv(targets: readonly PackageVersion[], options: InstallArgvOptions): readonly string[] {
     return [
-      'env',
-      'DEBIAN_FRONTEND=noninteractive',
-      'apt-get',
-      '-q',
-      '-y',
-      '-o',
-      `DPkg::Lock::Timeout=${options.lockTimeoutSeconds}`,
-      // Keep every configuration file the admin changed; take the maintainer's only where untouched.
-      '-o',
-      'Dpkg::Options::=--force-confdef',
-      '-o',
-      'Dpkg::Options::=--force-confold',
-      ...(options.allowDowngrades ? ['--allow-downgrades'] : []),
+      ...aptGetInstallOptions(options),
       ...(options.allowRemovals ? [] : ['--no-remove']),
       ...(options.simulate ? ['-s', '-o', 'Debug::NoLocking=1'] : []),
       'install',
-      ...targets.map((target) => `${target.name}=${target.version}`),
+      ...targetArgs(targets),
     ];
+  },
+  gatedInstall: {
+    // No --no-remove: the verdict sees every removal of the very transaction apt is about to run.
+    argv: (targets: readonly PackageVersion[], options: { readonly lockTimeoutSeconds: number; readonly allowDowngrades: boolean }) => [
+      ...aptGetInstallOptions(options),
+      '-o',
+      'APT::Keep-Fds::=3',
+      '-o',
+      `DPkg::Pre-Install-Pkgs::=${GATE_HOOK}`,
+      '-o',
+      'DPkg::Tools::Options:::::Version=3',
+      'install',
+      ...targetArgs(targets),
+    ],
+    transaction: parseGatedAptTransaction,
   },
   manualInstallArgv: (targets: readonly PackageVersion[]) => [
     'apt-get',

@@ -143,6 +143,17 @@ function execOn(client: Client, command: string, options: RunOptions, target: Ss
       };
       channel.on('data', collect('stdout', out));
       channel.stderr.on('data', collect('stderr', errOut));
+      const reply = options.reply;
+      if (reply !== undefined) {
+        let answered = false;
+        channel.on('data', () => {
+          if (answered || overflowed || timedOut) return;
+          const answer = reply(Buffer.concat(out).toString('utf8'));
+          if (answer === undefined) return;
+          answered = true;
+          channel.end(answer);
+        });
+      }
       channel.on('exit', (code: number | null, signalName?: string) => {
         exitCode = code;
         if (signalName !== undefined) signal = signalName;
@@ -164,7 +175,7 @@ function execOn(client: Client, command: string, options: RunOptions, target: Ss
         };
         resolve(signal === undefined ? result : { ...result, signal });
       });
-      channel.end(options.stdin ?? undefined);
+      if (reply === undefined) channel.end(options.stdin ?? undefined);
     };
     try {
       client.exec(command, onChannel);
@@ -181,7 +192,7 @@ interface ChannelInternals {
 
 /**
  * Sends an SSH `signal` request (KILL) for the remote command. ssh2's `channel.signal()` refuses once
- * our side has sent EOF (which we do right away, after stdin), so this goes to the protocol object
+ * our side has sent EOF (which we do right away after stdin, or after the reply), so this goes to the protocol object
  * directly. Servers that ignore signal requests still see the channel close right after.
  */
 function sendKill(channel: ClientChannel): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aptFamily, parseAptTransaction } from '../../../../controller/edges/packages/apt/apt-family.js';
+import { aptFamily, parseAptTransaction, parseGatedAptTransaction } from '../../../../controller/edges/packages/apt/apt-family.js';
 import { dnfFamily, parseDnfTransaction } from '../../../../controller/edges/packages/dnf/dnf-family.js';
 import { reinstallCommandLine } from '../../../../controller/edges/packages/host-package-manager.js';
 
@@ -169,5 +169,53 @@ describe('reinstallCommandLine', () => {
       "apt-get install --allow-downgrades libc6=2.36-9+deb12u4 'pw-x=1:1.0~rc1-1'",
     );
     assert.equal(reinstallCommandLine('dnf', [{ name: 'openssl', version: '1:3.0.7-25.el9' }]), 'dnf install openssl-1:3.0.7-25.el9');
+  });
+});
+
+// Recorded on a sandbox host (apt 2.6.1): what the gate hook printed for
+// `apt-get install pw-depender=2.0-1 pw-replacer=2.0-1` (its Pre-Install-Pkgs protocol 3 lines, marked).
+const APT_GATE_OUTPUT = `Reading package lists...
+Get:1 file:/srv/patchward-repo/apt ./ pw-newdep 1.0-1 [700 B]
+
+@@patchward-transaction@@ pw-oldtool 1.0-1 all none > - - none **REMOVE**
+@@patchward-transaction@@ pw-newdep - - none < 1.0-1 all none /srv/patchward-repo/apt/./pw-newdep_1.0-1_all.deb
+@@patchward-transaction@@ pw-depender 1.0-1 all none < 2.0-1 all none /srv/patchward-repo/apt/./pw-depender_2.0-1_all.deb
+@@patchward-transaction@@ pw-replacer 1.0-1 all none < 2.0-1 all none /srv/patchward-repo/apt/./pw-replacer_2.0-1_all.deb
+@@patchward-transaction@@ pw-kernel 1.1-1 all none > 1.0-1 all none /srv/patchward-repo/apt/./pw-kernel_1.0-1_all.deb
+@@patchward-transaction@@ pw-libdemo 1.0-2 amd64 same = 1.0-2 amd64 same /var/cache/apt/archives/pw-libdemo_1.0-2_amd64.deb
+@@patchward-transaction@@ pw-newdep - - none < 1.0-1 all none **CONFIGURE**
+@@patchward-transaction@@ pw-depender 1.0-1 all none < 2.0-1 all none **CONFIGURE**
+@@patchward-transaction-end@@
+`;
+
+describe('apt gate hook output (Pre-Install-Pkgs protocol 3)', () => {
+  it('reads installs, upgrades, downgrades, reinstalls and removals; configure lines are not changes', () => {
+    assert.deepEqual(parseGatedAptTransaction(APT_GATE_OUTPUT), {
+      installs: [{ name: 'pw-newdep', version: '1.0-1', arch: 'all' }],
+      upgrades: [
+        { name: 'pw-depender', version: '2.0-1', fromVersion: '1.0-1', arch: 'all' },
+        { name: 'pw-replacer', version: '2.0-1', fromVersion: '1.0-1', arch: 'all' },
+      ],
+      downgrades: [{ name: 'pw-kernel', version: '1.0-1', fromVersion: '1.1-1', arch: 'all' }],
+      reinstalls: [{ name: 'pw-libdemo', version: '1.0-2', fromVersion: '1.0-2', arch: 'amd64' }],
+      removals: [{ name: 'pw-oldtool', fromVersion: '1.0-1', arch: 'all' }],
+    });
+  });
+
+  it('has no transaction until the end marker has arrived (the verdict waits for all of it)', () => {
+    const cut = APT_GATE_OUTPUT.slice(0, APT_GATE_OUTPUT.indexOf('@@patchward-transaction-end@@'));
+    assert.equal(parseGatedAptTransaction(cut), undefined);
+    assert.equal(aptFamily.gatedInstall?.transaction('Reading package lists...\n'), undefined);
+  });
+
+  it('the gated install runs the hook with protocol 3 and keeps fd 3 for the verdict; dnf has no gate', () => {
+    const argv =
+      aptFamily.gatedInstall?.argv([{ name: 'pw-libdemo', version: '1.0-2' }], { lockTimeoutSeconds: 5, allowDowngrades: false }) ?? [];
+    assert.ok(argv.includes('APT::Keep-Fds::=3'));
+    assert.ok(argv.includes('DPkg::Tools::Options:::::Version=3'));
+    assert.ok(argv.some((arg) => arg.startsWith('DPkg::Pre-Install-Pkgs::=: patchward-gate;')));
+    assert.ok(!argv.includes('--no-remove') && !argv.includes('-s'));
+    assert.deepEqual(argv.slice(-2), ['install', 'pw-libdemo=1.0-2']);
+    assert.equal(dnfFamily.gatedInstall, undefined);
   });
 });

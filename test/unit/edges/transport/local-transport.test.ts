@@ -19,6 +19,19 @@ describe('LocalTransport', () => {
   });
 
   // The command would sleep far longer than the test's own timeout: only the kill lets the test finish.
+  it('converses: the reply to what the command printed is its stdin, held open until then', async () => {
+    const seen: string[] = [];
+    const result = await new LocalTransport().run(['sh', '-c', 'echo question; read -r answer; echo "got $answer"'], {
+      timeoutMs: 10_000,
+      reply: (stdout) => {
+        seen.push(stdout);
+        return stdout.includes('question\n') ? 'install\n' : undefined;
+      },
+    });
+    assert.equal(result.stdout, 'question\ngot install\n');
+    assert.equal(seen.length, 1);
+  });
+
   it('kills a command that overruns its timeout with CommandTimeout', { timeout: 30_000 }, async () => {
     await assert.rejects(
       transport.run(['sleep', '600'], { timeoutMs: 200 }),

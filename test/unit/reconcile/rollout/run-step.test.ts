@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import type { HostInventory } from '../../../../controller/core/inventory/host-inventory.js';
 import type { Ring } from '../../../../controller/core/model/generated/kinds.js';
 import type { HostSequence } from '../../../../controller/core/rollout/rollout-state.js';
-import { ok } from '../../../../controller/errors.js';
 import type { HostFacts, PackageManager } from '../../../../controller/ports/package-manager.js';
 import type { Transport } from '../../../../controller/ports/transport.js';
 import type { HostRunContext } from '../../../../controller/reconcile/rollout/host-runner.js';
@@ -92,7 +91,7 @@ describe('runStep: apply and verify in as few remote calls as the run allows', (
     bootId: 'boot-b',
   } as unknown as HostFacts;
 
-  /** A PackageManager recording every call; `apply` answers with the facts read after the install. */
+  /** A PackageManager recording every call; `checkedApply` answers with the facts read after the install. */
   function recordingPackageManager(calls: string[]): PackageManager {
     const refuse = (name: string) => () => {
       calls.push(name);
@@ -106,19 +105,19 @@ describe('runStep: apply and verify in as few remote calls as the run allows', (
       installedVersions: refuse('installedVersions'),
       offeredVersions: refuse('offeredVersions'),
       rebootRequired: refuse('rebootRequired'),
-      simulate: async (targets) => {
-        calls.push('simulate');
-        return ok({
+      simulate: refuse('simulate'),
+      apply: refuse('apply'),
+      checkedApply: async (targets, _options, accept) => {
+        calls.push('checkedApply');
+        const transaction = {
           installs: [],
           upgrades: targets.map((target) => ({ name: target.name, version: target.version, fromVersion: '1.0-1' })),
           downgrades: [],
           reinstalls: [],
           removals: [],
-        });
-      },
-      apply: async () => {
-        calls.push('apply');
-        return ok({ exitCode: 0, output: '', durationMs: 1, after });
+        };
+        if (!accept(transaction)) return { kind: 'refused', transaction };
+        return { kind: 'applied', transaction, outcome: { exitCode: 0, output: '', durationMs: 1, after } };
       },
     };
   }
@@ -136,14 +135,14 @@ describe('runStep: apply and verify in as few remote calls as the run allows', (
     before: { 'pw-libdemo': '1.0-1', 'pw-demo-utils': '1.0-1' },
   } as unknown as HostSequence;
 
-  it('apply decides from what observe read and verify checks what the apply read back: simulate and apply are the only calls', async () => {
+  it('apply decides from what observe read and verify checks what the apply read back: the checked apply is the only call', async () => {
     const calls: string[] = [];
     const passFacts = { collectedAt: NOW.toISOString(), bootId: 'boot-a', packages: [], metadataRefreshed: true };
     const memo: StepMemo = { passFacts, observed: { 'pw-libdemo': '1.0-1', 'pw-demo-utils': '1.0-1' } };
     const run = context(recordingPackageManager(calls));
     await runStep('apply', sequence, run, memo);
     const [update] = await runStep('verify', sequence, run, memo);
-    assert.deepEqual(calls, ['simulate', 'apply']);
+    assert.deepEqual(calls, ['checkedApply']);
     assert.deepEqual(update, { after: TARGETS, bootId: 'boot-b' });
     assert.deepEqual(memo.reboot, { required: true, reasons: ['reboot-required file'] });
   });
