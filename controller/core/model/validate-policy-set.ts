@@ -89,10 +89,20 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
   });
   addFormats(ajv);
   ajv.addVocabulary([...KUBERNETES_KEYWORDS]);
-  const validators = new Map<PolicyKind, ValidateFunction>();
-  for (const crd of crds) {
-    if (isPolicyKind(crd.kind)) validators.set(crd.kind, ajv.compile(validationSchemaOf(crd)));
-  }
+  // Each kind's schema is compiled the first time a document of that kind is checked (compiling all
+  // of them took most of a short command's start), and kept for every later repository.
+  const schemas = new Map<PolicyKind, CrdSchema>();
+  for (const crd of crds) if (isPolicyKind(crd.kind)) schemas.set(crd.kind, crd);
+  const compiled = new Map<PolicyKind, ValidateFunction>();
+  const validatorOf = (kind: PolicyKind): ValidateFunction | undefined => {
+    const known = compiled.get(kind);
+    if (known !== undefined) return known;
+    const crd = schemas.get(kind);
+    if (crd === undefined) return undefined;
+    const validate = ajv.compile(validationSchemaOf(crd));
+    compiled.set(kind, validate);
+    return validate;
+  };
 
   function checkDocument(document: SourceDocument, problems: Problem[]): CheckedDocument | undefined {
     const value = document.value;
@@ -165,7 +175,7 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
       );
       return undefined;
     }
-    const validator = validators.get(kind);
+    const validator = validatorOf(kind);
     if (validator === undefined) {
       problems.push(
         documentProblem(
