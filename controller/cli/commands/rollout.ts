@@ -52,8 +52,11 @@ const run = promisify(execFile);
 /** The Git HEAD revision of DIR when it is a Git work tree, else a digest of the policy files. */
 export async function policyRevision(dir: string, policySet: PolicySet): Promise<string> {
   try {
-    const inside = await run('git', ['-C', dir, 'rev-parse', '--is-inside-work-tree'], { timeout: 10_000 });
-    if (inside.stdout.trim() === 'true') return (await run('git', ['-C', dir, 'rev-parse', 'HEAD'], { timeout: 10_000 })).stdout.trim();
+    // One git run: "true" and the HEAD commit inside a work tree; an error outside one (or without commits).
+    const [inside, head] = (await run('git', ['-C', dir, 'rev-parse', '--is-inside-work-tree', 'HEAD'], { timeout: 10_000 })).stdout
+      .trim()
+      .split('\n');
+    if (inside === 'true' && head !== undefined && /^[0-9a-f]{40,64}$/.test(head)) return head;
   } catch {
     // not a work tree (or no git): fall through to the digest
   }
@@ -166,25 +169,30 @@ export const rolloutCommand: Command = {
       io.stderr.write(`patchward rollout: no PatchBaseline in ${dir}: nothing is approved\n`);
       return ROLLOUT_EXIT.usage;
     }
-    const revision = await policyRevision(dir, policySet);
-    const id = rolloutIdOf(policySet.patchBaselines.map((sourced) => sourced.resource.metadata.name).join('+'), revision);
     const stateDir = resolveStateDirectory(values.state, io.env, io.cwd, homedir());
     const clock = () => new Date();
-    let store: StateStore;
-    try {
-      store = await openLocalStateStore({ directory: stateDir, now: clock() });
-    } catch (error) {
-      io.stderr.write(`patchward rollout: ${errorText(error)}\n`);
-      return ROLLOUT_EXIT.failed;
-    }
+    const opening = openLocalStateStore({ directory: stateDir, now: clock() });
+    opening.catch(() => undefined); // awaited below; a failure is reported there
     const fleet = sshFleet(policyHosts(policySet), {
       secrets: secretReaderFor(io, values.namespace),
-      hostKeyTrust: new StateHostKeyTrust(stateDir, () => Promise.resolve(store)),
+      hostKeyTrust: new StateHostKeyTrust(stateDir, () => opening),
       logger: io.logger,
       concurrency: Math.floor(concurrency),
       hostTimeoutMs: timeout * 1000,
       now: clock,
     });
+    // The handshakes overlap the Git revision and the state lock; nothing runs on a host before the plan.
+    fleet.connectAhead();
+    const revision = await policyRevision(dir, policySet);
+    const id = rolloutIdOf(policySet.patchBaselines.map((sourced) => sourced.resource.metadata.name).join('+'), revision);
+    let store: StateStore;
+    try {
+      store = await opening;
+    } catch (error) {
+      await fleet.close();
+      io.stderr.write(`patchward rollout: ${errorText(error)}\n`);
+      return ROLLOUT_EXIT.failed;
+    }
     const boundary = killHook(io.env['PATCHWARD_TEST_KILL_AT']);
     const inputs = {
       rolloutId: id,

@@ -33,6 +33,11 @@ export function planPolicyOf(policySet: PolicySet): PlanPolicy {
 export interface SshFleet {
   readonly access: (host: string, packageManager: 'apt' | 'dnf') => HostAccess;
   readonly inventory: (hosts: readonly string[]) => Promise<HostInventory[]>;
+  /**
+   * Starts the SSH handshakes with the first `concurrency` hosts of the fleet while the caller is
+   * still getting ready (Git revision, state lock): the pass's inventory then finds them connected.
+   */
+  readonly connectAhead: () => void;
   readonly close: () => Promise<void>;
 }
 
@@ -106,6 +111,9 @@ export function sshFleet(hosts: readonly ResolvedHost[], options: SshFleetOption
           reason: problem.reason,
         }));
       return [...list.items, ...unusable];
+    },
+    connectAhead() {
+      for (const target of mapping.targets.slice(0, Math.max(1, options.concurrency))) pool.connectAhead(target);
     },
     close: () => pool.closeAll(),
   };

@@ -93,6 +93,15 @@ export class SshConnectionPool {
     }
   }
 
+  /**
+   * Starts connecting to `target` now, without running anything: the next `lease` finds the
+   * connection ready or on its way (a failure is met again, classified, by that lease). The
+   * connection stays open like a used one, until `release` or `closeAll`.
+   */
+  connectAhead(target: SshTarget): void {
+    this.#entryFor(target);
+  }
+
   /** Forgets `client` for `target` (it dropped) and ends it. */
   drop(target: SshTarget, client: Client): void {
     const entry = this.#entries.get(target.name);
