@@ -90,7 +90,8 @@ function interpretFacts(host: string, result: CommandResult, sections: ReadonlyM
   }
   const os = parseOsRelease(sections.get('os-release')?.body ?? '');
   if (!os.ok) throw new ExternalError('host', FACTS_ERROR_CODES.unsupportedOs, os.error, { context });
-  const [runningKernel = ''] = (sections.get('uname')?.body ?? '').split('\n');
+  // `uname -r -m`: the running kernel's release, then the machine (older scripts: one per line).
+  const [runningKernel = ''] = (sections.get('uname')?.body ?? '').trim().split(/\s+/);
   const pm = (sections.get('pm')?.body ?? '').trim();
   const wantPending = options.pendingUpgrades;
   const intern = options.strings === undefined ? keepStrings : (value: string) => (options.strings as StringPool).intern(value);

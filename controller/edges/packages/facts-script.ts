@@ -48,16 +48,14 @@ if [ "$#" -gt 0 ] && [ "$1" = -- ]; then
   sec command; "$@" 2>&1 3<&0 </dev/null; rc command $?
 fi
 locked() { # the lock files another process holds a write lock on (/proc/locks: … WRITE PID MAJ:MIN:INODE …)
-  for f in "$@"; do
-    [ -e "$f" ] || continue
-    ino=$(stat -c %i "$f" 2>/dev/null) || continue
+  stat -c '%i %n' "$@" 2>/dev/null | while read -r ino f; do
     while read -r _ _ _ mode _ dev _; do
       case $mode:$dev in WRITE:*:"$ino") echo "$f"; break ;; esac
     done </proc/locks
   done
 }
 sec os-release; if [ -r /etc/os-release ]; then cat /etc/os-release; else cat /usr/lib/os-release; fi 2>/dev/null; rc os-release $?
-sec uname; uname -r; uname -m; rc uname $?
+sec uname; uname -r -m; rc uname $?
 sec bootid; read -r boot_id </proc/sys/kernel/random/boot_id && echo "$boot_id"; rc bootid $?
 with_timeout() { if command -v timeout >/dev/null 2>&1; then timeout "$refresh_timeout" "$@"; else "$@"; fi; }
 wait_unlocked() { # wait_unlocked <lock files>: up to $lock_wait seconds while one of them is held
@@ -74,7 +72,6 @@ sec pm; echo "$pm"; rc pm 0
 case $pm in
 apt)
   wait_unlocked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock
-  sec arch; dpkg --print-architecture 2>/dev/null; rc arch $?
   sec packages; listing=$(dpkg-query -W -f='${DPKG_FORMAT}'); listed=$?; printf '%s\n' "$listing"; rc packages $listed
   sec reboot; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot 0
   sec locks; locked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock; rc locks 0
@@ -105,7 +102,6 @@ apt)
   ;;
 dnf)
   wait_unlocked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock
-  sec arch; uname -m; rc arch $?
   sec packages; rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'; rc packages $?
   sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r 2>/dev/null; rc reboot $?; else rc reboot absent; fi
   sec reboot-file; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot-file 0

@@ -55,7 +55,8 @@ export function interpretAptSections(
   }
 
   return {
-    arch: (sections.get('arch')?.body ?? '').trim() || 'unknown',
+    // dpkg's native architecture is the one its own package is built for (no `dpkg --print-architecture` run).
+    arch: (sections.get('arch')?.body ?? '').trim() || parsed.packages.find((pkg) => pkg.name === 'dpkg')?.arch || 'unknown',
     kernel: { running: runningKernel, ...(newestInstalled === undefined ? {} : { newestInstalled }) },
     packages: parsed.packages,
     reboot: { required: reasons.length > 0, reasons, ...(rebootPackages.length > 0 ? { packages: rebootPackages } : {}) },

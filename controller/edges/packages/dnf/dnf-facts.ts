@@ -62,7 +62,8 @@ export function interpretDnfSections(
   }
 
   return {
-    arch: (sections.get('arch')?.body ?? '').trim() || 'unknown',
+    // rpm's architecture is the machine's (`uname -r -m`, second word; older scripts had an arch section).
+    arch: (sections.get('arch')?.body ?? '').trim() || (sections.get('uname')?.body ?? '').trim().split(/\s+/)[1] || 'unknown',
     kernel: { running: runningKernel, ...(newestInstalled === undefined ? {} : { newestInstalled }) },
     packages: parsed.packages,
     reboot: { required: reasons.length > 0, reasons, ...(rebootPackages.length > 0 ? { packages: rebootPackages } : {}) },

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { collectHostFacts, runThenCollectFacts } from '../../../../controller/edges/packages/collect-facts.js';
 import { factsArgv, parseSections } from '../../../../controller/edges/packages/facts-script.js';
@@ -57,6 +58,9 @@ describe('facts script', () => {
     assert.equal(facts.os.family, 'debian');
     assert.equal(facts.packageManager, 'apt');
     assert.ok(facts.packages.some((p) => p.name === 'dpkg'));
+    // The native architecture without running dpkg for it, the running kernel from one uname.
+    assert.equal(facts.arch, execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim());
+    assert.equal(facts.kernel.running, execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
   });
 });
 
