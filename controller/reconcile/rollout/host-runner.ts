@@ -131,16 +131,23 @@ export async function runHost(
       });
     }
   }
+  // The step whose intent is already durable: written in the same record as the attempt's start or
+  // as the previous step's outcome (one write per step boundary instead of two).
+  let begun: HostStep | undefined;
   if (start.resume && sequence.phase === 'in-progress') {
     await audit('host', 'resumed', { message: `attempt ${sequence.attempts}, after ${sequence.done.join(', ') || 'no step'}` });
   } else {
-    await save(beginAttempt(sequence, start.attempt, context.clock()));
+    const attempt = beginAttempt(sequence, start.attempt, context.clock());
+    begun = nextStep(attempt);
+    await save(begun === undefined ? attempt : beginStep(attempt, begun, context.clock()));
     await audit('host', 'started', { message: `attempt ${sequence.attempts}` });
   }
 
   for (let step = nextStep(sequence); step !== undefined; step = nextStep(sequence)) {
-    const started = context.clock();
-    await save(beginStep(sequence, step, started, step === 'reboot' ? sequence.bootId : undefined));
+    const intended = begun === step ? sequence.intent : undefined;
+    begun = undefined;
+    const started = intended === undefined ? context.clock() : new Date(intended.startedAt);
+    if (intended === undefined) await save(beginStep(sequence, step, started, step === 'reboot' ? sequence.bootId : undefined));
     if (step === 'apply' || step === 'reboot') {
       await audit(step, 'started', {
         before: sequence.before,
@@ -190,7 +197,15 @@ export async function runHost(
     }
     context.boundary(sequence.host, step, 'effect');
     const durationMs = context.clock().getTime() - started.getTime();
-    await save(finishStep(sequence, step, update));
+    // The outcome, and with it the intent of the next step: both durable before that step does anything.
+    const finished = finishStep(sequence, step, update);
+    const following = nextStep(finished);
+    begun = following;
+    await save(
+      following === undefined
+        ? finished
+        : beginStep(finished, following, context.clock(), following === 'reboot' ? finished.bootId : undefined),
+    );
     await audit(step, 'succeeded', {
       durationMs,
       ...(step === 'apply' || step === 'verify' ? { before: sequence.before, after: sequence.after ?? sequence.targets } : {}),
