@@ -86,6 +86,10 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
     strictRequired: false,
     strictTuples: false,
     useDefaults: true,
+    // No optimisation passes over the generated code: they doubled the compile time (~65 → ~120 ms
+    // for the five kinds of a typical repository, on the critical path of every command's start),
+    // and a policy repository is a few hundred documents at most.
+    code: { optimize: false },
   });
   addFormats(ajv);
   ajv.addVocabulary([...KUBERNETES_KEYWORDS]);
