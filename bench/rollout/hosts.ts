@@ -8,20 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { SandboxFleet } from '../../test/harness/sandbox.js';
+import { GIT_ENV } from '../../test/helpers/git-env.js';
 
 /** The upgrade every contender performs: both binaries of source `pw-demo-src`, 1.0-1 → 1.0-2. */
 export const PACKAGES = ['pw-libdemo', 'pw-demo-utils'] as const;
 export const OLD_VERSION = '1.0-1';
 export const NEW_VERSION = '1.0-2';
 export const RING = 'all';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.org',
-  GIT_COMMITTER_NAME: 'bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.org',
-};
 
 /**
  * A policy repository (a Git work tree) with every host in ONE ring (`maxConcurrent` = all of

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { SandboxFleet } from '../../harness/sandbox.js';
+import { GIT_ENV } from '../../helpers/git-env.js';
 
 export interface RingSpec {
   readonly name: string;
@@ -28,14 +29,6 @@ export interface RepoOptions {
   readonly extraApprovals?: readonly Record<string, unknown>[];
   readonly holds?: readonly Record<string, unknown>[];
 }
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.org',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.org',
-};
 
 export function writeRolloutRepo(dir: string, fleet: SandboxFleet, options: RepoOptions): string {
   mkdirSync(dir, { recursive: true });

@@ -6,14 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { policyRevision } from '../../../../controller/cli/commands/rollout.js';
 import type { PolicySet } from '../../../../controller/core/model/policy-set.js';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.org',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.org',
-};
+import { GIT_ENV } from '../../../helpers/git-env.js';
 
 function policyDir(): { dir: string; policySet: PolicySet } {
   const dir = mkdtempSync(join(tmpdir(), 'pw-revision-'));
