@@ -72,7 +72,9 @@ sec pm; echo "$pm"; rc pm 0
 case $pm in
 apt)
   wait_unlocked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock
-  sec packages; listing=$(dpkg-query -W -f='${DPKG_FORMAT}'); listed=$?; printf '%s\n' "$listing"; rc packages $listed
+  # Streamed, never held in a shell variable: a flood of output must reach the controller's
+  # host-output cap (and be cut there), not pile up in the host's shell.
+  sec packages; dpkg-query -W -f='${DPKG_FORMAT}'; rc packages $?
   sec reboot; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot 0
   sec locks; locked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock; rc locks 0
   if [ "$refresh" = 1 ]; then sec refresh; with_timeout apt-get update -qq >/dev/null 2>&1; rc refresh $?; fi
@@ -92,7 +94,7 @@ apt)
     } | while read -r list; do
       [ -e "$list" ] || continue
       if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
-    done | awk -v names="$(printf '%s\n' "$listing" | cut -f1 | tr '\n' ' ')" '
+    done | awk -v names="$(dpkg-query -W -f='${DPKG_FORMAT}' | cut -f1 | tr '\n' ' ')" '
       BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
       /^Package: / { keep = ($2 in wanted) }
       keep && /^(Package|Version|Architecture|Source):/ { print }
