@@ -15,6 +15,11 @@ export interface ExecReply {
   readonly delayMs?: number;
   /** Answer only once this settles (the test decides when the command finishes). */
   readonly waitFor?: Promise<unknown>;
+  /**
+   * A conversation: print this, then read the client's stdin up to a newline and print
+   * `answer: LINE`, exit 0; a stdin closed without a line prints `no answer`, exit 1.
+   */
+  readonly ask?: string;
 }
 
 export interface FakeSshServerOptions {
@@ -170,6 +175,26 @@ function answer(channel: ServerChannel, reply: ExecReply, onSignal: (name: strin
     const timer = setTimeout(() => answer(channel, { ...reply, delayMs: undefined }, onSignal, finish), reply.delayMs);
     channel.on('close', () => clearTimeout(timer));
     channel.resume();
+    return;
+  }
+  if (reply.ask !== undefined) {
+    let heard = '';
+    let done = false;
+    const end = (text: string, code: number): void => {
+      if (done) return;
+      done = true;
+      channel.write(text);
+      finish();
+      channel.exit(code);
+      channel.end();
+    };
+    channel.on('data', (chunk: Buffer) => {
+      heard += chunk.toString('utf8');
+      const newline = heard.indexOf('\n');
+      if (newline >= 0) end(`answer: ${heard.slice(0, newline)}\n`, 0);
+    });
+    channel.on('end', () => end('no answer\n', 1));
+    channel.write(reply.ask);
     return;
   }
   if (reply.stdout !== undefined) channel.write(reply.stdout);

@@ -33,6 +33,7 @@ function reply(command: string): ExecReply {
   if (command.includes('hang')) return { hang: true };
   if (command.includes('wide')) return { stdout: wide, code: 0 };
   if (command.includes('slow')) return { stdout: 'done\n', code: 0, delayMs: 300 };
+  if (command.includes('verdict')) return { ask: 'transaction: upgrade pw-libdemo\n' };
   return { stdout: `ran: ${command}\n`, stderr: 'warn\n', code: 3 };
 }
 
@@ -81,6 +82,27 @@ describe('SshTransport against an in-process SSH server', () => {
     assert.equal(first.stdout, `ran: ${quoteArgv(argv)}\n`);
     assert.equal(first.stderr, 'warn\n');
     assert.equal(server.connectionsAccepted - before, 1);
+    await pool.closeAll();
+  });
+
+  it('converses: the reply to what the command printed is its stdin; without one the stdin is closed at once', async () => {
+    const pool = new SshConnectionPool({ secrets, logger });
+    const transport = new SshTransport(targetOf(server), pool, { logger });
+    const seen: string[] = [];
+    const answered = await transport.run(['verdict'], {
+      timeoutMs: 3000,
+      reply: (stdout) => {
+        seen.push(stdout);
+        return stdout.includes('upgrade pw-libdemo\n') ? 'install\n' : undefined;
+      },
+    });
+    assert.equal(answered.exitCode, 0);
+    assert.equal(answered.stdout, 'transaction: upgrade pw-libdemo\nanswer: install\n');
+    assert.deepEqual(seen, ['transaction: upgrade pw-libdemo\n']);
+    // No reply option: stdin ends right away, and the command hears no verdict.
+    const unanswered = await transport.run(['verdict'], { timeoutMs: 3000 });
+    assert.equal(unanswered.exitCode, 1);
+    assert.match(unanswered.stdout, /no answer\n$/);
     await pool.closeAll();
   });
 
