@@ -22,6 +22,9 @@ import { osIdsOfFamily } from '../../core/inventory/os-release.js';
 /** dpkg-query format: one line per package, tab-separated (dpkg-query expands `\t`, `\n`). */
 const DPKG_FORMAT = '${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\t${source:Package}\\t${source:Version}\\n';
 
+/** dpkg-query format of the installed package names alone, space-separated (the offered-versions filter). */
+const DPKG_NAMES_FORMAT = '${Package} ';
+
 /**
  * The RHEL-family os-release IDs, from the one family table in core (`osIdsOfFamily`): constants
  * of ours, checked to be plain lower-case words before they become part of the fixed script.
@@ -94,7 +97,7 @@ apt)
     } | while read -r list; do
       [ -e "$list" ] || continue
       if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
-    done | awk -v names="$(dpkg-query -W -f='${DPKG_FORMAT}' | cut -f1 | tr '\n' ' ')" '
+    done | awk -v names="$(dpkg-query -W -f='${DPKG_NAMES_FORMAT}')" '
       BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
       /^Package: / { keep = ($2 in wanted) }
       keep && /^(Package|Version|Architecture|Source):/ { print }
