@@ -6,7 +6,7 @@ import type { PolicySet, ResolvedHost } from '../core/model/index.js';
 import { validatePolicySet } from '../core/model/validate-policy-set.js';
 import { formatProblem, resolveFleetHosts } from '../core/model/index.js';
 import { collectFleetInventory, type FleetInventory } from '../edges/inventory/collect-fleet-inventory.js';
-import { loadPolicyRepository } from '../edges/policy-repo/load.js';
+import { loadPolicyRepository, type PolicyRepositoryLoader } from '../edges/policy-repo/load.js';
 import { readCrdSchemas } from '../edges/policy-repo/read-crds.js';
 import { READ_LIMITS, readInputText } from '../edges/io/bounded-read.js';
 import { FileSecretReader } from '../edges/transport/secrets/file-secret-reader.js';
@@ -38,8 +38,8 @@ export async function loadFleetFile(file: string, now: Date): Promise<ResolvedHo
 }
 
 /** Loads and validates a policy repository; any error refuses it whole (nothing half-applied). */
-export async function loadValidPolicySet(dir: string): Promise<PolicySet> {
-  const loaded = await loadPolicyRepository(dir);
+export async function loadValidPolicySet(dir: string, loader?: PolicyRepositoryLoader): Promise<PolicySet> {
+  const loaded = loader === undefined ? await loadPolicyRepository(dir) : await loader.load(dir);
   if (!loaded.ok) throw new PolicySourceProblem(`${dir} is not a valid policy repository:\n${loaded.error.map(formatProblem).join('\n')}`);
   return loaded.value;
 }

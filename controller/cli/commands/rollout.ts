@@ -8,6 +8,7 @@ import { parseArgs, promisify } from 'node:util';
 import { resolveStateDirectory } from '../../config/state-dir.js';
 import type { PolicySet } from '../../core/model/index.js';
 import { rolloutIdOf, type HostStep } from '../../core/rollout/rollout-state.js';
+import { createPolicyRepositoryLoader } from '../../edges/policy-repo/load.js';
 import { openLocalStateStore } from '../../edges/state/local/local-state-store.js';
 import { AuditLog } from '../../edges/status/audit-log.js';
 import { StateHostKeyTrust } from '../../edges/transport/ssh/state-host-key-trust.js';
@@ -158,36 +159,55 @@ export const rolloutCommand: Command = {
       return ROLLOUT_EXIT.usage;
     }
     const dir = resolve(io.cwd, values.policy);
+    const stateDir = resolveStateDirectory(values.state, io.env, io.cwd, homedir());
+    const clock = () => new Date();
+    // The state store (and its lock) is opened once the repository is valid; a host key trusted on
+    // first use is the only thing the connections may need from it before, and those hosts are not
+    // connected ahead (connectAhead takes pinned hosts only).
+    let opening: Promise<StateStore> | undefined;
+    const openStore = (): Promise<StateStore> => {
+      opening ??= openLocalStateStore({ directory: stateDir, now: clock() });
+      return opening;
+    };
+    const fleetFor = (policy: PolicySet) =>
+      sshFleet(policyHosts(policy), {
+        secrets: secretReaderFor(io, values.namespace),
+        hostKeyTrust: new StateHostKeyTrust(stateDir, openStore),
+        logger: io.logger,
+        concurrency: Math.floor(concurrency),
+        hostTimeoutMs: timeout * 1000,
+        now: clock,
+      });
+    const loader = await createPolicyRepositoryLoader();
+    // A first look at the Fleet alone (its schema, no checks across documents), so that the SSH
+    // handshakes overlap the check of the rest, the Git revision and the state lock. Nothing runs on
+    // a host before the whole repository is valid; an invalid one closes these connections.
+    const fleets = await loader.load(dir, { onlyKinds: ['Fleet'] });
+    let fleet = fleets.ok ? fleetFor(fleets.value) : undefined;
+    fleet?.connectAhead();
     let policySet: PolicySet;
     try {
-      policySet = await loadValidPolicySet(dir);
+      policySet = await loadValidPolicySet(dir, loader);
     } catch (error) {
+      await fleet?.close();
       io.stderr.write(`patchward rollout: ${errorText(error)}\n`);
       return ROLLOUT_EXIT.usage;
     }
     if (policySet.patchBaselines.length === 0) {
+      await fleet?.close();
       io.stderr.write(`patchward rollout: no PatchBaseline in ${dir}: nothing is approved\n`);
       return ROLLOUT_EXIT.usage;
     }
-    const stateDir = resolveStateDirectory(values.state, io.env, io.cwd, homedir());
-    const clock = () => new Date();
-    const opening = openLocalStateStore({ directory: stateDir, now: clock() });
-    opening.catch(() => undefined); // awaited below; a failure is reported there
-    const fleet = sshFleet(policyHosts(policySet), {
-      secrets: secretReaderFor(io, values.namespace),
-      hostKeyTrust: new StateHostKeyTrust(stateDir, () => opening),
-      logger: io.logger,
-      concurrency: Math.floor(concurrency),
-      hostTimeoutMs: timeout * 1000,
-      now: clock,
-    });
-    // The handshakes overlap the Git revision and the state lock; nothing runs on a host before the plan.
-    fleet.connectAhead();
+    if (fleet === undefined || !fleets.ok || JSON.stringify(policyHosts(fleets.value)) !== JSON.stringify(policyHosts(policySet))) {
+      await fleet?.close();
+      fleet = fleetFor(policySet);
+      fleet.connectAhead();
+    }
     const revision = await policyRevision(dir, policySet);
     const id = rolloutIdOf(policySet.patchBaselines.map((sourced) => sourced.resource.metadata.name).join('+'), revision);
     let store: StateStore;
     try {
-      store = await opening;
+      store = await openStore();
     } catch (error) {
       await fleet.close();
       io.stderr.write(`patchward rollout: ${errorText(error)}\n`);

@@ -12,6 +12,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { CrdSchema } from '../../core/model/crd-schema.js';
+import type { PolicyKind } from '../../core/model/kinds.js';
 import type { PolicyLoadResult } from '../../core/model/policy-set.js';
 import { PROBLEM_CODES, type Problem } from '../../core/model/problem.js';
 import { createPolicyValidator, type PolicyValidator } from '../../core/model/validate-policy-set.js';
@@ -30,7 +31,8 @@ export interface PolicyRepositoryLoaderOptions {
 }
 
 export interface PolicyRepositoryLoader {
-  load(directory: string): Promise<PolicyLoadResult>;
+  /** `onlyKinds`: a first look at some kinds only (`ValidateOptions.onlyKinds`), never the whole check. */
+  load(directory: string, options?: { readonly onlyKinds?: readonly PolicyKind[] }): Promise<PolicyLoadResult>;
 }
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules']);
@@ -137,13 +139,17 @@ export async function createPolicyRepositoryLoader(options: PolicyRepositoryLoad
   const validator: PolicyValidator = createPolicyValidator(crds, limits);
   const now = options.now ?? (() => new Date());
   return {
-    async load(directory) {
+    async load(directory, loadOptions = {}) {
       const stats = await lstat(directory).catch(() => undefined);
       if (stats === undefined || !stats.isDirectory()) {
         return { ok: false, error: [readProblem(directory, PROBLEM_CODES.unreadable, 'is not a directory')] };
       }
       const { files, problems } = await collectFiles(directory, limits);
-      return validator.validate(files, { now: now(), readProblems: problems });
+      return validator.validate(files, {
+        now: now(),
+        readProblems: problems,
+        ...(loadOptions.onlyKinds === undefined ? {} : { onlyKinds: loadOptions.onlyKinds }),
+      });
     },
   };
 }

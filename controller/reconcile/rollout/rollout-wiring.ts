@@ -34,8 +34,9 @@ export interface SshFleet {
   readonly access: (host: string, packageManager: 'apt' | 'dnf') => HostAccess;
   readonly inventory: (hosts: readonly string[]) => Promise<HostInventory[]>;
   /**
-   * Starts the SSH handshakes with the first `concurrency` hosts of the fleet while the caller is
-   * still getting ready (Git revision, state lock): the pass's inventory then finds them connected.
+   * Starts the SSH handshakes with the first `concurrency` hosts of the fleet whose keys are pinned,
+   * while the caller is still getting ready (the rest of the policy check, the Git revision, the
+   * state lock): the pass's inventory then finds them connected. Runs nothing on them.
    */
   readonly connectAhead: () => void;
   readonly close: () => Promise<void>;
@@ -113,7 +114,9 @@ export function sshFleet(hosts: readonly ResolvedHost[], options: SshFleetOption
       return [...list.items, ...unusable];
     },
     connectAhead() {
-      for (const target of mapping.targets.slice(0, Math.max(1, options.concurrency))) pool.connectAhead(target);
+      // Pinned hosts only: connecting to a host trusted on first use may record its key.
+      const pinned = mapping.targets.filter((target) => target.hostKeys.length > 0);
+      for (const target of pinned.slice(0, Math.max(1, options.concurrency))) pool.connectAhead(target);
     },
     close: () => pool.closeAll(),
   };

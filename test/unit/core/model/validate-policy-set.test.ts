@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { CrdSchema } from '../../../../controller/core/model/crd-schema.js';
 import { formatProblem } from '../../../../controller/core/model/index.js';
@@ -66,5 +68,32 @@ describe('createPolicyValidator (pure: files and clock in, result out)', () => {
         { file: 'b.yaml', line: 6, column: 1 },
       ],
     );
+  });
+});
+
+describe('createPolicyValidator: a first look at some kinds only (onlyKinds)', () => {
+  it('checks the Fleet alone and skips other kinds and the checks across documents; the whole check still refuses', async () => {
+    const validator = createPolicyValidator(await readCrdSchemas());
+    const fleet = readFileSync(join(process.cwd(), 'policies', 'fleet.yaml'), 'utf8');
+    const brokenRing = ['apiVersion: patchward.io/v1alpha1', 'kind: Ring', 'metadata: { name: canary }', 'spec: { order: "first" }'].join(
+      '\n',
+    );
+    const files = [
+      { path: 'fleet.yaml', text: fleet },
+      { path: 'rings.yaml', text: brokenRing },
+    ];
+    const first = validator.validate(files, { now: NOW, onlyKinds: ['Fleet'] });
+    assert.ok(first.ok, first.ok ? '' : first.error.map(formatProblem).join('\n'));
+    assert.equal(first.value.fleets.length, 1);
+    assert.equal(first.value.rings.length, 0);
+    const whole = validator.validate(files, { now: NOW });
+    assert.ok(!whole.ok);
+    assert.ok(whole.error.some((problem) => problem.file === 'rings.yaml' && problem.path.startsWith('spec')));
+    // A broken Fleet fails the first look too.
+    const brokenFleet = validator.validate([{ path: 'fleet.yaml', text: fleet.replace('port: 22', 'port: twenty-two') }], {
+      now: NOW,
+      onlyKinds: ['Fleet'],
+    });
+    assert.ok(!brokenFleet.ok);
   });
 });
