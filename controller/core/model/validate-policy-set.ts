@@ -249,18 +249,8 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
           if (result !== undefined) checked.push(result);
         }
       }
-      if (options.onlyKinds !== undefined) {
-        const sorted = sortProblems(problems);
-        if (sorted.some((problem) => problem.severity === 'error')) return { ok: false, error: sorted };
-        return {
-          ok: true,
-          value: toPolicySet(
-            checked,
-            sortedFiles.map((file) => file.path),
-          ),
-          warnings: sorted,
-        };
-      }
+      // A first look at some kinds: no checks across documents (the other kinds were not read).
+      if (options.onlyKinds !== undefined) return resultOf(checked, sortedFiles, problems);
       if (checked.length === 0 && !problems.some((problem) => problem.severity === 'error')) {
         problems.push({
           severity: 'error',
@@ -273,17 +263,22 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
         });
       }
       problems.push(...crossCheckPolicySet(checked, options.now));
-      const sorted = sortProblems(problems);
-      if (sorted.some((problem) => problem.severity === 'error')) return { ok: false, error: sorted };
-      return {
-        ok: true,
-        value: toPolicySet(
-          checked,
-          sortedFiles.map((file) => file.path),
-        ),
-        warnings: sorted,
-      };
+      return resultOf(checked, sortedFiles, problems);
     },
+  };
+}
+
+/** Any error refuses the whole set; otherwise the policy set, with the warnings. */
+function resultOf(checked: readonly CheckedDocument[], files: readonly PolicyFileInput[], problems: readonly Problem[]): PolicyLoadResult {
+  const sorted = sortProblems(problems);
+  if (sorted.some((problem) => problem.severity === 'error')) return { ok: false, error: sorted };
+  return {
+    ok: true,
+    value: toPolicySet(
+      checked,
+      files.map((file) => file.path),
+    ),
+    warnings: sorted,
   };
 }
 
