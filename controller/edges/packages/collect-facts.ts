@@ -90,7 +90,7 @@ function interpretFacts(host: string, result: CommandResult, sections: ReadonlyM
   }
   const os = parseOsRelease(sections.get('os-release')?.body ?? '');
   if (!os.ok) throw new ExternalError('host', FACTS_ERROR_CODES.unsupportedOs, os.error, { context });
-  // `uname -r -m`: the running kernel's release, then the machine (older scripts: one per line).
+  // The running kernel's release (/proc/sys/kernel/osrelease, as `uname -r`), first word of the section.
   const [runningKernel = ''] = (sections.get('uname')?.body ?? '').trim().split(/\s+/);
   const pm = (sections.get('pm')?.body ?? '').trim();
   const wantPending = options.pendingUpgrades;

@@ -62,8 +62,7 @@ export function interpretDnfSections(
   }
 
   return {
-    // rpm's architecture is the machine's (`uname -r -m`, second word; older scripts had an arch section).
-    arch: (sections.get('arch')?.body ?? '').trim() || (sections.get('uname')?.body ?? '').trim().split(/\s+/)[1] || 'unknown',
+    arch: (sections.get('arch')?.body ?? '').trim() || 'unknown',
     kernel: { running: runningKernel, ...(newestInstalled === undefined ? {} : { newestInstalled }) },
     packages: parsed.packages,
     reboot: { required: reasons.length > 0, reasons, ...(rebootPackages.length > 0 ? { packages: rebootPackages } : {}) },
