@@ -53,14 +53,7 @@ export class GiteaApi {
   ): Promise<T | undefined> {
     const response = await this.send(method, path, options);
     if (response.status === 404 && options.allowMissing) return undefined;
-    if (!response.ok)
-      throw errorForStatus({
-        operation,
-        status: response.status,
-        detail: await errorDetail(response),
-        forge: 'gitea',
-        secrets: [this.token],
-      });
+    if (!response.ok) throw await this.refusal(operation, response);
     if (response.status === 204 || schema === undefined) {
       await response.body?.cancel();
       return undefined;
@@ -78,16 +71,20 @@ export class GiteaApi {
   ): Promise<number> {
     const response = await this.send(method, path, options);
     if (passThrough.includes(response.status)) throw new GiteaStatusError(response.status, await errorDetail(response));
-    if (!response.ok)
-      throw errorForStatus({
-        operation,
-        status: response.status,
-        detail: await errorDetail(response),
-        forge: 'gitea',
-        secrets: [this.token],
-      });
+    if (!response.ok) throw await this.refusal(operation, response);
     await response.body?.cancel();
     return response.status;
+  }
+
+  /** The classified error of a non-2xx answer (the token scrubbed from its detail). */
+  private async refusal(operation: string, response: Response): Promise<Error> {
+    return errorForStatus({
+      operation,
+      status: response.status,
+      detail: await errorDetail(response),
+      forge: 'gitea',
+      secrets: [this.token],
+    });
   }
 
   /** Every page of a list endpoint (50 per page), up to `maxPages`. */
