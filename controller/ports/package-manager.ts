@@ -160,6 +160,7 @@ export interface PackageManager {
    * is about to run, shown before anything is installed, then reads the host back (`after`). apt:
    * ONE remote call and ONE apt run (the transaction from apt's Pre-Install-Pkgs hook, the verdict
    * sent on stdin: no verdict, no install). dnf: a simulation (`dnf --assumeno`), then the install.
+   * `options.allowRemovals` is decided here, from the accepted transaction, not by the caller.
    * A run with nothing to install (already at the versions) is `applied` with no transaction.
    */
   checkedApply(

@@ -129,11 +129,12 @@ export class HostPackageManager implements PackageManager {
   ): Promise<CheckedApplyOutcome> {
     const gate = this.#family.gatedInstall;
     if (gate === undefined) {
-      // No gate in this family: simulate, let the caller decide, then install.
+      // No gate in this family: simulate, let the caller decide, then install. Removals only when
+      // the accepted simulation had some (where the family can forbid them, as apt's --no-remove).
       const simulated = await this.simulate(targets, options);
       if (!simulated.ok) return { kind: 'failed', stage: 'simulation', failure: simulated.error };
       if (!accept(simulated.value)) return { kind: 'refused', transaction: simulated.value };
-      const applied = await this.apply(targets, options);
+      const applied = await this.apply(targets, { ...options, allowRemovals: simulated.value.removals.length > 0 });
       if (!applied.ok) return { kind: 'failed', stage: 'install', failure: applied.error };
       return { kind: 'applied', transaction: simulated.value, outcome: applied.value };
     }

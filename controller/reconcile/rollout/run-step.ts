@@ -174,7 +174,7 @@ export async function runStep(
       // apt run that installs it (no verdict, no install); dnf simulates it first.
       const removes = sequence.allowedRemovals ?? [];
       let verdict: ReturnType<typeof checkTransaction> | undefined;
-      const outcome = await pm.checkedApply(toList(missing), { ...apply, allowRemovals: removes.length > 0 }, (transaction) => {
+      const outcome = await pm.checkedApply(toList(missing), apply, (transaction) => {
         verdict = checkTransaction(transaction, { targets: toList(missing), removes });
         return verdict.ok;
       });
