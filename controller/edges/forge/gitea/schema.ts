@@ -6,6 +6,19 @@ const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
 const label = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'integer' }, name: text } } as const;
 const branchInfo = { type: 'object', required: ['ref', 'sha'], properties: { ref: text, sha: text } } as const;
+const comment = { type: 'object', required: ['id', 'body'], properties: { id: { type: 'integer' }, body: text } } as const;
+const issue = {
+  type: 'object',
+  required: ['number', 'title', 'state', 'labels'],
+  properties: {
+    number: { type: 'integer' },
+    html_url: text,
+    title: text,
+    body: nullableText,
+    state: { enum: ['open', 'closed'] },
+    labels: { type: ['array', 'null'], items: label },
+  },
+} as const;
 
 export const pull = {
   type: 'object',
@@ -35,8 +48,8 @@ export const GITEA_SCHEMAS = {
   pulls: { type: 'array', items: pull },
   label,
   labels: { type: 'array', items: label },
-  comment: { type: 'object', required: ['id', 'body'], properties: { id: { type: 'integer' }, body: text } },
-  comments: { type: 'array', items: { type: 'object', required: ['id', 'body'], properties: { id: { type: 'integer' }, body: text } } },
+  comment,
+  comments: { type: 'array', items: comment },
   status: {
     type: 'object',
     required: ['context', 'status'],
@@ -57,33 +70,8 @@ export const GITEA_SCHEMAS = {
       },
     },
   },
-  issue: {
-    type: 'object',
-    required: ['number', 'title', 'state', 'labels'],
-    properties: {
-      number: { type: 'integer' },
-      html_url: text,
-      title: text,
-      body: nullableText,
-      state: { enum: ['open', 'closed'] },
-      labels: { type: ['array', 'null'], items: label },
-    },
-  },
-  issues: {
-    type: 'array',
-    items: {
-      type: 'object',
-      required: ['number', 'title', 'state', 'labels'],
-      properties: {
-        number: { type: 'integer' },
-        html_url: text,
-        title: text,
-        body: nullableText,
-        state: { enum: ['open', 'closed'] },
-        labels: { type: ['array', 'null'], items: label },
-      },
-    },
-  },
+  issue,
+  issues: { type: 'array', items: issue },
   comparison: { type: 'object', required: ['total_commits'], properties: { total_commits: { type: 'integer' } } },
   reviewers: {
     type: 'object',
