@@ -38,6 +38,7 @@ import {
   writeSequence,
 } from './engine-state.js';
 import { type BoundaryPoint, type HostAccess, runHost, type StepLine } from './host-runner.js';
+import { latestWrite } from './latest-write.js';
 import { passFactsOf } from './run-step.js';
 
 export interface RolloutInputs {
@@ -81,11 +82,11 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
     inputs.audit.append({ time: inputs.clock().toISOString(), rollout: id, revision: inputs.revision, ...entry }).then(() => undefined);
   const existing = await readProgress(store, docs, id);
   let progress = existing ?? (await readProgressOrEmpty(store, docs, id, inputs.revision));
-  let writes: Promise<void> = Promise.resolve();
+  // Coalesced: hosts that finish while the progress is being written share the next write.
+  const progressWrites = latestWrite(() => writeProgress(store, docs, progress));
   const saveProgress = (next: RolloutProgress): Promise<void> => {
     progress = next;
-    writes = writes.then(() => writeProgress(store, docs, next));
-    return writes;
+    return progressWrites.request();
   };
   if (existing === undefined) {
     await saveProgress({ ...progress, startedAt: now.toISOString() });
@@ -252,7 +253,7 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
-  await writes;
+  await progressWrites.settled();
   if (plan.state === 'complete' && ran) await auditEntry({ step: 'rollout', outcome: 'completed', message: plan.summary });
   const waitMs = plan.nextAt === undefined ? undefined : Math.max(0, Date.parse(plan.nextAt) - inputs.clock().getTime());
   return { id, plan, progress, ...(plan.state === 'waiting' && waitMs !== undefined ? { requeueAfterMs: waitMs } : {}) };
