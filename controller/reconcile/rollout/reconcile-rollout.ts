@@ -80,6 +80,12 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
   const logger = inputs.logger.child({ rollout: id, revision: inputs.revision });
   const auditEntry = (entry: Omit<AuditEntry, 'time' | 'rollout' | 'revision'>) =>
     inputs.audit.append({ time: inputs.clock().toISOString(), rollout: id, revision: inputs.revision, ...entry }).then(() => undefined);
+  // The fleet's inventory (a metadata refresh and a read on every host: the longest wait of a pass)
+  // is asked first and runs while the rollout's own records are read and written. It changes no
+  // package on a host, so it needs no record before it.
+  const inventoryAsked = inputs.inventory(inputs.policy.hosts.map((host) => host.name));
+  // Awaited below; a failure reading the records first must not leave it as an unhandled rejection.
+  inventoryAsked.catch(() => undefined);
   const existing = await readProgress(store, docs, id);
   let progress = existing ?? (await readProgressOrEmpty(store, docs, id, inputs.revision));
   // Coalesced: hosts that finish while the progress is being written share the next write.
@@ -98,7 +104,7 @@ export async function reconcileRollout(inputs: RolloutInputs, now: Date): Promis
   }
   const sequences = await readSequences(store, docs, id);
   const cordons = await readCordons(store, docs);
-  let inventory = await inputs.inventory(inputs.policy.hosts.map((host) => host.name));
+  let inventory = await inventoryAsked;
   const running = new Map<string, Promise<void>>();
   const askedAfresh = new Set<string>();
   // Hosts whose sequence already started from this pass's inventory: a later attempt reads the host itself.
