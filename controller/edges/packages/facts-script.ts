@@ -74,6 +74,36 @@ if [ -z "$pm" ]; then
   elif command -v rpm >/dev/null 2>&1; then pm=dnf
   fi
 fi
+# The versions apt's repositories offer for installed packages: the repositories' own Packages
+# lists (never the status file), cut by awk to the records of installed names, in one pass and no
+# apt-cache per package. The lists are found by name in apt's default lists directory
+# (Dir::State::lists), as apt writes them. Plain ones (…_Packages) awk reads itself; compressed
+# ones (…_Packages.lz4 and the like) reach it through apt-helper cat-file on its stdin, and only a
+# host with none there pays for one more apt process to ask apt where they are (indextargets).
+available_versions() {
+  set --
+  compressed=0
+  for list in /var/lib/apt/lists/*_Packages /var/lib/apt/lists/*_Packages.*; do
+    [ -e "$list" ] || continue
+    case $list in *_Packages) set -- "$@" "$list" ;; *) compressed=1 ;; esac
+  done
+  names=$(dpkg-query -W -f='${DPKG_NAMES_FORMAT}')
+  if [ "$#" -gt 0 ] && [ "$compressed" = 0 ]; then awk -v names="$names" "$available_filter" "$@"; return; fi
+  { for list in /var/lib/apt/lists/*_Packages.*; do [ -e "$list" ] && echo "$list"; done
+    [ "$#" -gt 0 ] || [ "$compressed" = 1 ] || apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null
+  } | while read -r list; do
+    [ -e "$list" ] || continue
+    if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
+    printf '\n\n' # the list's last record ends here, even without a newline of its own
+  done | awk -v names="$names" "$available_filter" - "$@"
+}
+# A record ends at a blank line or at the end of its list (a list need not end with a blank line).
+available_filter='
+  BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
+  FNR == 1 && keep { print ""; keep = 0 }
+  /^Package: / { keep = ($2 in wanted) }
+  keep && /^(Package|Version|Architecture|Source):/ { print }
+  /^$/ { if (keep) print ""; keep = 0 }'
 sec pm; echo "$pm"; rc pm 0
 case $pm in
 apt)
@@ -85,28 +115,7 @@ apt)
   sec locks; locked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock; rc locks 0
   if [ "$refresh" = 1 ]; then sec refresh; with_timeout apt-get update -qq >/dev/null 2>&1; rc refresh $?; fi
   if [ "$want_pending" = 1 ]; then sec pending; apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>/dev/null; rc pending $?; fi
-  if [ "$want_available" = 1 ]; then
-    # The repositories' own Packages lists (never the status file), whatever their compression,
-    # cut to the records of installed package names: one pass, no apt-cache per package. They are
-    # found in apt's default lists directory (Dir::State::lists) by name, as apt writes them
-    # (…_Packages, compressed: …_Packages.lz4 and the like); only a host with none there pays for
-    # one more apt process to ask apt where they are (apt-get indextargets).
-    sec available
-    { found=0
-      for list in /var/lib/apt/lists/*_Packages /var/lib/apt/lists/*_Packages.*; do
-        if [ -e "$list" ]; then echo "$list"; found=1; fi
-      done
-      [ "$found" = 1 ] || apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null
-    } | while read -r list; do
-      [ -e "$list" ] || continue
-      if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$list"; else cat "$list"; fi
-    done | awk -v names="$(dpkg-query -W -f='${DPKG_NAMES_FORMAT}')" '
-      BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
-      /^Package: / { keep = ($2 in wanted) }
-      keep && /^(Package|Version|Architecture|Source):/ { print }
-      /^$/ { if (keep) print ""; keep = 0 }'
-    rc available $?
-  fi
+  if [ "$want_available" = 1 ]; then sec available; available_versions; rc available $?; fi
   ;;
 dnf)
   wait_unlocked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock

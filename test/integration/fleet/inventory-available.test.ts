@@ -23,6 +23,32 @@ describe('inventory: boot id and available versions on sandbox hosts', { timeout
       .filter((entry) => entry.name === pkg)
       .map((entry) => `${entry.version} ${entry.source}/${entry.sourceVersion}`);
 
+  /** The apt host's inventory again, without a refresh (which would write the lists anew). */
+  const collectApt = async (): Promise<HostInventory> => {
+    const doc = buildFleet(
+      fleet.hosts.filter((host) => host.name === 'avail-apt-01'),
+      fleet.clientKeyPath,
+      { user: 'patchward' },
+    );
+    const collected = await collectFleetInventory(resolveFleetHosts(doc), {
+      secrets: new FileSecretReader({ baseDir: '/' }),
+      logger: pino({ level: 'silent' }),
+      hostTimeoutMs: 60_000,
+      refresh: false,
+    });
+    const [host] = collected.inventory.items;
+    assert.equal(host?.status, 'ok', host?.reason);
+    return host as HostInventory;
+  };
+  const offeredOf = (host: HostInventory) =>
+    (host.available ?? [])
+      .map((entry) => `${entry.name} ${entry.version} ${entry.arch ?? ''} ${entry.source}/${entry.sourceVersion}`)
+      .sort();
+  const onApt = async (script: string) => {
+    const result = await fleet.exec('avail-apt-01', ['sh', '-euc', script]);
+    assert.equal(result.code, 0, result.stderr);
+  };
+
   before(async () => {
     await ensureSandboxImage({ quiet: true });
     fleet = await startHosts({
@@ -64,6 +90,42 @@ describe('inventory: boot id and available versions on sandbox hosts', { timeout
     // Not installed (pw-newdep) or not in any repository (bash): absent.
     assert.deepEqual(offered('avail-apt-01', 'pw-newdep'), []);
     assert.deepEqual(offered('avail-apt-01', 'bash'), []);
+  });
+
+  it('apt: the same offered versions from lists that are split, compressed, or kept where only apt knows', async () => {
+    const plain = offeredOf(item('avail-apt-01'));
+    assert.ok(plain.length >= 6, `offered: ${plain.join('; ')}`);
+    const lists = '/var/lib/apt/lists';
+    const list = `${lists}/_srv_patchward-repo_apt_._Packages`;
+    await onApt(`test -f ${list} && cp ${list} /root/Packages.orig`);
+    try {
+      // Two plain lists, the first by name (pw-libdemo's records) ending without a blank line: its
+      // last record must not run into the second list's first one.
+      await onApt(
+        `awk 'BEGIN { RS = ""; ORS = "\\n\\n" } /^Package: pw-libdemo\\n/ { print > "/root/first"; next } { print > "/root/rest" }' ${list}
+         head -c -2 /root/first > ${lists}/_srv_patchward-repo_apt_._0split_Packages
+         cp /root/rest ${list}
+         test "$(tail -c 1 ${lists}/_srv_patchward-repo_apt_._0split_Packages | od -An -tx1 | tr -d ' ')" != 0a`,
+      );
+      assert.deepEqual(offeredOf(await collectApt()), plain, 'split lists');
+      // Compressed lists, one beside a plain one and then all of them: apt-helper cat-file reads them.
+      await onApt(`gzip ${lists}/_srv_patchward-repo_apt_._0split_Packages`);
+      assert.deepEqual(offeredOf(await collectApt()), plain, 'a plain and a compressed list');
+      await onApt(`gzip ${list}`);
+      assert.deepEqual(offeredOf(await collectApt()), plain, 'compressed lists only');
+      // Lists where apt's configuration keeps them (Dir::State::lists): only apt can say where.
+      await onApt(
+        `rm -f ${lists}/*_Packages*; mkdir -p /root/lists-elsewhere; cp /root/Packages.orig /root/lists-elsewhere/_srv_patchward-repo_apt_._Packages
+         cp ${lists}/*_Release /root/lists-elsewhere/
+         echo 'Dir::State::lists "/root/lists-elsewhere/";' > /etc/apt/apt.conf.d/99lists-elsewhere`,
+      );
+      assert.deepEqual(offeredOf(await collectApt()), plain, 'lists kept elsewhere');
+    } finally {
+      await onApt(
+        `rm -f /etc/apt/apt.conf.d/99lists-elsewhere ${lists}/*_Packages*; rm -rf /root/lists-elsewhere
+         cp /root/Packages.orig ${list}`,
+      );
+    }
   });
 
   it('dnf: every offered EVR with the source rpm name and EVR', () => {

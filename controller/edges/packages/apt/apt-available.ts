@@ -4,8 +4,8 @@ import { keepStrings } from '../string-pool.js';
 /**
  * The versions apt's repositories offer for installed packages, from the facts invocation's
  * `available` section: the records of installed names in the repositories' own Packages lists
- * (`apt-get indextargets` + `apt-helper cat-file`, never the status file), cut to `Package`,
- * `Version`, `Architecture`, `Source` and separated by blank lines. `Source: name (version)` when
+ * (found in apt's lists directory, compressed ones read with `apt-helper cat-file`; never the status
+ * file), cut to `Package`, `Version`, `Architecture`, `Source` and separated by blank lines. `Source: name (version)` when
  * the source version differs (binNMU); no `Source` when the source is the binary itself.
  * Records for another architecture than the installed one(s) (and not `all`) are left out; a
  * version listed by several suites counts once. Only packages offered in at least one version
