@@ -8,7 +8,8 @@
  *
  * `factsAfterArgv` puts a command before the facts (after `--`, as positional parameters run as
  * "$@", never pasted into the script): its output (stdout and stderr together) and exit code form
- * the `command` section, so an install and the reading of what it left take one remote call.
+ * the `command` section, so an install and the reading of what it left take one remote call (that
+ * reading leaves out the lock check: the command held the locks itself).
  *
  * Output is a sequence of sections:
  *   @@patchward:NAME@@          (on its own line)
@@ -43,7 +44,11 @@ want_pending=$1; refresh=$2; pm=$3; want_available=$4; refresh_timeout=$5; lock_
 shift 6
 sec() { printf '\n@@patchward:%s@@\n' "$1"; }
 rc() { printf '\n@@patchward-rc:%s:%s@@\n' "$1" "$2"; }
+# After a command (an install) the lock check is left out: that command held the locks itself, and
+# what is read back is checked for the installed versions and the reboot signals alone.
+check_locks=1
 if [ "$#" -gt 0 ] && [ "$1" = -- ]; then
+  check_locks=0
   # "-- argv…": run that command first (an install), its output and exit code in its own section;
   # the facts that follow are then the host as the command left it. Its stdin is /dev/null; the
   # caller's stdin is fd 3, where a gated install reads the controller's verdict.
@@ -112,7 +117,7 @@ apt)
   # host-output cap (and be cut there), not pile up in the host's shell.
   sec packages; dpkg-query -W -f='${DPKG_FORMAT}'; rc packages $?
   sec reboot; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot 0
-  sec locks; locked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock; rc locks 0
+  if [ "$check_locks" = 1 ]; then sec locks; locked /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock; rc locks 0; fi
   if [ "$refresh" = 1 ]; then sec refresh; with_timeout apt-get update -qq >/dev/null 2>&1; rc refresh $?; fi
   if [ "$want_pending" = 1 ]; then sec pending; apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>/dev/null; rc pending $?; fi
   if [ "$want_available" = 1 ]; then sec available; available_versions; rc available $?; fi
@@ -123,7 +128,7 @@ dnf)
   sec packages; rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'; rc packages $?
   sec reboot; if command -v needs-restarting >/dev/null 2>&1; then needs-restarting -r 2>/dev/null; rc reboot $?; else rc reboot absent; fi
   sec reboot-file; if [ -e /var/run/reboot-required ]; then echo required; cat /var/run/reboot-required.pkgs 2>/dev/null; fi; rc reboot-file 0
-  sec locks; locked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock; rc locks 0
+  if [ "$check_locks" = 1 ]; then sec locks; locked /var/lib/rpm/.rpm.lock /var/lib/rpm/.dbenv.lock; rc locks 0; fi
   if [ "$refresh" = 1 ]; then sec refresh; with_timeout dnf -q makecache >/dev/null 2>&1; rc refresh $?; fi
   if [ "$want_pending" = 1 ]; then
     sec pending
