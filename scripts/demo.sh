@@ -17,7 +17,7 @@ sandbox() { local command=$1; shift; bash "$root/test/harness/sandbox.sh" "$comm
 
 say "system packages (test/system-packages.txt)"
 bash scripts/install-system-packages.sh
-if [ ! -f dist/controller/cli/main.js ]; then say "compiling"; npx tsc -p tsconfig.json; fi
+if [ ! -f dist/controller/cli/main.js ]; then say "compiling"; npm run --silent build; fi
 say "sandbox image (cached under ~/.cache/patchward/sandbox; first build takes a few minutes)"
 bash test/harness/ensure.sh
 

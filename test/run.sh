@@ -25,8 +25,9 @@ bash test/harness/ensure.sh
 step "test servers (test/servers/ensure.sh)"
 bash test/servers/ensure.sh
 
-step "tsc"
+step "tsc, then the validators generated from crds/ (npm run build)"
 npx tsc -p tsconfig.json
+node scripts/generate-validators.mjs
 
 step "biome (format + lint)"
 npx biome check .

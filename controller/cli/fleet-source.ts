@@ -3,11 +3,10 @@
  * policy file (`--fleet FILE`, `--baseline FILE`). Shared by `patchward inventory` and `assess`.
  */
 import type { PolicySet, ResolvedHost } from '../core/model/index.js';
-import { validatePolicySet } from '../core/model/validate-policy-set.js';
 import { formatProblem, resolveFleetHosts } from '../core/model/index.js';
 import { collectFleetInventory, type FleetInventory } from '../edges/inventory/collect-fleet-inventory.js';
 import { loadPolicyRepository, type PolicyRepositoryLoader } from '../edges/policy-repo/load.js';
-import { readCrdSchemas } from '../edges/policy-repo/read-crds.js';
+import { installedPolicyValidator } from '../edges/policy-repo/installed-validator.js';
 import { READ_LIMITS, readInputText } from '../edges/io/bounded-read.js';
 import { FileSecretReader } from '../edges/transport/secrets/file-secret-reader.js';
 import { createKubeSecretReader, type KubeSecretReader } from '../edges/transport/secrets/kube-secret-reader.js';
@@ -27,7 +26,7 @@ export class PolicySourceProblem extends InvalidInputError {}
  */
 export async function loadValidPolicyFile(file: string, now: Date): Promise<PolicySet> {
   const text = await readInputText(file, { limit: READ_LIMITS.policyFile });
-  const checked = validatePolicySet([{ path: file, text }], await readCrdSchemas(), now);
+  const checked = (await installedPolicyValidator()).validate([{ path: file, text }], { now });
   if (!checked.ok) throw new PolicySourceProblem(`${file} is not a valid policy file:\n${checked.error.map(formatProblem).join('\n')}`);
   return checked.value;
 }

@@ -2,7 +2,7 @@
  * The pure heart of the loader: policy files (path + text) in, a PolicySet or every problem out.
  * Schemas come from the CRDs (passed in, see crd-schema.ts); the clock is passed in (`now`).
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type CodeOptions, type ValidateFunction } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { crossCheckPolicySet } from './cross-check.js';
 import { formatFieldPath } from './field-path.js';
@@ -87,8 +87,12 @@ function documentProblem(
   };
 }
 
-/** Compiles the CRD schemas once; `validate` may then be called for any number of repositories. */
-export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLimits = DEFAULT_YAML_LIMITS): PolicyValidator {
+/**
+ * The ajv instance the policy kinds' schemas are compiled with, here at run time and by
+ * `scripts/generate-validators.mjs` at build time (with `code` options for standalone code): one
+ * set of options, so both give the same verdicts and the same errors (ADR 0003).
+ */
+export function newPolicyAjv(code: CodeOptions = {}): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     verbose: true,
@@ -97,23 +101,39 @@ export function createPolicyValidator(crds: readonly CrdSchema[], limits: YamlLi
     strictRequired: false,
     strictTuples: false,
     useDefaults: true,
-    // No optimisation passes over the generated code: they doubled the compile time (~65 → ~120 ms
-    // for the five kinds of a typical repository, on the critical path of every command's start),
-    // and a policy repository is a few hundred documents at most.
-    code: { optimize: false },
+    // No optimisation passes over the code compiled at run time: they doubled the compile time
+    // (~65 → ~120 ms for the five kinds of a typical repository), and a policy repository is a few
+    // hundred documents at most. They change the code, never what it accepts.
+    code: { optimize: false, ...code },
   });
   addFormats(ajv);
   ajv.addVocabulary([...KUBERNETES_KEYWORDS]);
-  // Each kind's schema is compiled the first time a document of that kind is checked (compiling all
-  // of them took most of a short command's start), and kept for every later repository.
+  return ajv;
+}
+
+/** Validators compiled ahead of time from the same CRDs (`scripts/generate-validators.mjs`). */
+export type CompiledPolicyValidators = Partial<Readonly<Record<PolicyKind, ValidateFunction>>>;
+
+/**
+ * A validator for any number of repositories. A kind's schema comes from `precompiled` when that
+ * holds it, otherwise from its CRD in `crds`, compiled the first time a document of that kind is
+ * checked (compiling all of them took most of a short command's start) and kept.
+ */
+export function createPolicyValidator(
+  crds: readonly CrdSchema[],
+  limits: YamlLimits = DEFAULT_YAML_LIMITS,
+  precompiled: CompiledPolicyValidators = {},
+): PolicyValidator {
+  let ajv: Ajv | undefined;
   const schemas = new Map<PolicyKind, CrdSchema>();
   for (const crd of crds) if (isPolicyKind(crd.kind)) schemas.set(crd.kind, crd);
   const compiled = new Map<PolicyKind, ValidateFunction>();
   const validatorOf = (kind: PolicyKind): ValidateFunction | undefined => {
-    const known = compiled.get(kind);
+    const known = compiled.get(kind) ?? precompiled[kind];
     if (known !== undefined) return known;
     const crd = schemas.get(kind);
     if (crd === undefined) return undefined;
+    ajv ??= newPolicyAjv();
     const validate = ajv.compile(validationSchemaOf(crd));
     compiled.set(kind, validate);
     return validate;

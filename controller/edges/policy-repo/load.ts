@@ -17,13 +17,13 @@ import type { PolicyLoadResult } from '../../core/model/policy-set.js';
 import { PROBLEM_CODES, type Problem } from '../../core/model/problem.js';
 import { createPolicyValidator, type PolicyValidator } from '../../core/model/validate-policy-set.js';
 import { DEFAULT_YAML_LIMITS, type PolicyFileInput, type YamlLimits } from '../../core/model/yaml-source.js';
-import { readCrdSchemas } from './read-crds.js';
+import { installedPolicyValidator } from './installed-validator.js';
 import { isInputError, readInputText } from '../io/bounded-read.js';
 
 export type { PolicyLoadResult } from '../../core/model/policy-set.js';
 
 export interface PolicyRepositoryLoaderOptions {
-  /** Parsed CRDs; read from the installation's crds/ when absent. */
+  /** Parsed CRDs to compile; absent: the installation's crds/ (their validators generated at build time). */
   readonly crds?: readonly CrdSchema[];
   readonly limits?: YamlLimits;
   /** The clock; injected by tests. */
@@ -135,8 +135,8 @@ async function collectFiles(root: string, limits: YamlLimits): Promise<{ files: 
 /** A loader with its schemas compiled once; use it when loading repeatedly (the controller, tests). */
 export async function createPolicyRepositoryLoader(options: PolicyRepositoryLoaderOptions = {}): Promise<PolicyRepositoryLoader> {
   const limits = options.limits ?? DEFAULT_YAML_LIMITS;
-  const crds = options.crds ?? (await readCrdSchemas());
-  const validator: PolicyValidator = createPolicyValidator(crds, limits);
+  const validator: PolicyValidator =
+    options.crds === undefined ? await installedPolicyValidator(limits) : createPolicyValidator(options.crds, limits);
   const now = options.now ?? (() => new Date());
   return {
     async load(directory, loadOptions = {}) {

@@ -1,4 +1,5 @@
 /** Reads the CRD schemas from `crds/` (the single definition of every kind). */
+import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +14,31 @@ export function defaultCrdDirectory(): string {
   return here.includes(`${join('dist', 'controller')}`) ? fromDist : join(here, '..', '..', '..', 'crds');
 }
 
-/** Every patchward CRD in the directory; throws StalledError when one cannot be read (an installation fault). */
-export async function readCrdSchemas(directory: string = defaultCrdDirectory()): Promise<CrdSchema[]> {
-  let names: string[];
+async function crdFileNames(directory: string): Promise<string[]> {
   try {
-    names = (await readdir(directory)).filter((name) => name.endsWith('.yaml')).sort();
+    return (await readdir(directory)).filter((name) => name.endsWith('.yaml')).sort();
   } catch (error) {
     throw new StalledError('CrdsMissing', `cannot read the CRD directory ${directory}`, { cause: error, context: { directory } });
   }
+}
+
+/**
+ * sha256 of the CRD files as they are (names and bytes, in name order): what validators generated
+ * from them at build time are checked against before they are used.
+ */
+export async function crdDigest(directory: string = defaultCrdDirectory()): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of await crdFileNames(directory))
+    hash
+      .update(`${name}\0`)
+      .update(await readFile(join(directory, name)))
+      .update('\0');
+  return hash.digest('hex');
+}
+
+/** Every patchward CRD in the directory; throws StalledError when one cannot be read (an installation fault). */
+export async function readCrdSchemas(directory: string = defaultCrdDirectory()): Promise<CrdSchema[]> {
+  const names = await crdFileNames(directory);
   const schemas: CrdSchema[] = [];
   for (const name of names) {
     const text = await readFile(join(directory, name), 'utf8');
