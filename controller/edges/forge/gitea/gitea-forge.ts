@@ -21,7 +21,7 @@ import type {
 } from '../../../ports/forge.js';
 import { combineStatuses, labelColour, sameSet } from '../common.js';
 import { compileSchemas, type Validators } from '../http/checked.js';
-import { createForgeFetch, type ForgeFetch, type RetryPolicy } from '../http/forge-fetch.js';
+import { forgeHttp, type HttpForgeOptions, ownerAndName } from '../http/forge-http.js';
 import { GiteaApi, GiteaStatusError } from './gitea-api.js';
 import {
   DRAFT_PREFIX_WRITTEN,
@@ -36,16 +36,8 @@ import {
 } from './gitea-mapping.js';
 import { GITEA_SCHEMAS, type GiteaBranchProtection, type GiteaIssue, type GiteaLabel, type GiteaPull, type GiteaStatus } from './schema.js';
 
-export interface GiteaForgeOptions {
+export interface GiteaForgeOptions extends HttpForgeOptions {
   readonly apiUrl: string;
-  /** `owner/name`. */
-  readonly repository: string;
-  readonly token: string;
-  readonly logger: Logger;
-  readonly retry?: RetryPolicy;
-  /** Tests inject waiting; `fetch` replaces the forge fetch layer entirely. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly fetch?: ForgeFetch;
   /** Polling of Gitea's asynchronous mergeability check (default 15 × 1 s). */
   readonly mergeCheck?: { readonly attempts: number; readonly delayMs: number };
 }
@@ -61,14 +53,12 @@ export class GiteaForge implements Forge {
   private readonly log: Logger;
 
   constructor(options: GiteaForgeOptions) {
-    const [owner, name, ...rest] = options.repository.split('/');
-    if (!owner || !name || rest.length > 0) throw new TypeError(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
+    const [owner, name] = ownerAndName(options.repository);
     this.repository = options.repository;
     this.repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-    this.log = options.logger.child({ component: 'forge', forge: 'gitea', repository: options.repository });
+    const { log, fetch } = forgeHttp('gitea', options);
+    this.log = log;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const fetch =
-      options.fetch ?? createForgeFetch({ logger: this.log, secrets: [options.token], retry: options.retry, sleep: options.sleep });
     this.api = new GiteaApi({ apiUrl: options.apiUrl, token: options.token, fetch });
     this.v = compileSchemas(GITEA_SCHEMAS);
     this.mergeCheck = options.mergeCheck ?? { attempts: 15, delayMs: 1000 };

@@ -26,21 +26,14 @@ import type {
 import { combineStatuses, labelColour, sameSet } from '../common.js';
 import { compileSchemas, type Validators } from '../http/checked.js';
 import { errorForStatus } from '../http/classify.js';
-import { createForgeFetch, type ForgeFetch, type RetryPolicy } from '../http/forge-fetch.js';
+import { forgeHttp, type HttpForgeOptions, ownerAndName } from '../http/forge-http.js';
 import { GithubCalls } from './github-calls.js';
 import { fromCheckRun, fromStatus, mergeRefusal, toIssue, toPullRequest } from './github-mapping.js';
 import { GITHUB_SCHEMAS, type GithubCheckRun, type GithubIssue, type GithubPull, type GithubStatus } from './schema.js';
 
-export interface GithubForgeOptions {
+export interface GithubForgeOptions extends HttpForgeOptions {
   /** `https://api.github.com` (default) or `https://HOST/api/v3`. */
   readonly apiUrl?: string;
-  /** `owner/name`. */
-  readonly repository: string;
-  readonly token: string;
-  readonly logger: Logger;
-  readonly retry?: RetryPolicy;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly fetch?: ForgeFetch;
 }
 
 export class GithubForge implements Forge {
@@ -53,13 +46,11 @@ export class GithubForge implements Forge {
   private readonly log: Logger;
 
   constructor(options: GithubForgeOptions) {
-    const [owner, repo, ...rest] = options.repository.split('/');
-    if (!owner || !repo || rest.length > 0) throw new TypeError(`repository must be owner/name, got ${JSON.stringify(options.repository)}`);
+    const [owner, repo] = ownerAndName(options.repository);
     this.repository = options.repository;
     this.owner = owner;
-    this.log = options.logger.child({ component: 'forge', forge: 'github', repository: options.repository });
-    const fetch =
-      options.fetch ?? createForgeFetch({ logger: this.log, secrets: [options.token], retry: options.retry, sleep: options.sleep });
+    const { log, fetch } = forgeHttp('github', options);
+    this.log = log;
     const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
     const octokit = new Octokit({
       auth: options.token,

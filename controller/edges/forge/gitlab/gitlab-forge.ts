@@ -23,7 +23,7 @@ import type {
 } from '../../../ports/forge.js';
 import { combineStatuses, labelColour, sameSet } from '../common.js';
 import { compileSchemas, type Validators } from '../http/checked.js';
-import { createForgeFetch, type ForgeFetch, type RetryPolicy } from '../http/forge-fetch.js';
+import { forgeHttp, type HttpForgeOptions } from '../http/forge-http.js';
 import { GitlabCalls, type GitlabClient } from './gitlab-calls.js';
 import {
   DRAFT_PREFIX_WRITTEN,
@@ -37,16 +37,9 @@ import {
 import { forgeRequester } from './gitlab-requester.js';
 import { GITLAB_SCHEMAS, type GitlabIssue, type GitlabMergeRequest, type GitlabStatus } from './schema.js';
 
-export interface GitlabForgeOptions {
+export interface GitlabForgeOptions extends HttpForgeOptions {
   /** `https://gitlab.com` (default) or the instance's URL, without `/api/v4`. */
   readonly apiUrl?: string;
-  /** The project's path, `group/sub/project`. */
-  readonly repository: string;
-  readonly token: string;
-  readonly logger: Logger;
-  readonly retry?: RetryPolicy;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly fetch?: ForgeFetch;
 }
 
 export class GitlabForge implements Forge {
@@ -61,9 +54,8 @@ export class GitlabForge implements Forge {
     if (!/^[^/]+(\/[^/]+)+$/.test(options.repository))
       throw new TypeError(`repository must be group/project, got ${JSON.stringify(options.repository)}`);
     this.repository = options.repository;
-    this.log = options.logger.child({ component: 'forge', forge: 'gitlab', repository: options.repository });
-    const fetch =
-      options.fetch ?? createForgeFetch({ logger: this.log, secrets: [options.token], retry: options.retry, sleep: options.sleep });
+    const { log, fetch } = forgeHttp('gitlab', options);
+    this.log = log;
     const api = new Gitlab({
       host: (options.apiUrl ?? 'https://gitlab.com').replace(/\/+$/, ''),
       token: options.token,
