@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Ring } from '../../../../controller/core/model/generated/kinds.js';
 import { type HostSequence, newHostSequence } from '../../../../controller/core/rollout/rollout-state.js';
+import { EMPTY_TRANSACTION } from '../../../../controller/core/transaction/index.js';
 import type { HostFacts, PackageManager } from '../../../../controller/ports/package-manager.js';
 import type { Transport } from '../../../../controller/ports/transport.js';
 import { type HostRunContext, runHost } from '../../../../controller/reconcile/rollout/host-runner.js';
@@ -26,11 +27,8 @@ function harness() {
     id: 'apt',
     checkedApply: async (targets, _options, accept) => {
       const transaction = {
-        installs: [],
+        ...EMPTY_TRANSACTION,
         upgrades: targets.map((t) => ({ name: t.name, version: t.version, fromVersion: '1.0-1' })),
-        downgrades: [],
-        reinstalls: [],
-        removals: [],
       };
       timeline.push('effect apply');
       assert.ok(accept(transaction));

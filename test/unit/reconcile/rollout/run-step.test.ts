@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { HostInventory } from '../../../../controller/core/inventory/host-inventory.js';
 import type { Ring } from '../../../../controller/core/model/generated/kinds.js';
 import type { HostSequence } from '../../../../controller/core/rollout/rollout-state.js';
+import { EMPTY_TRANSACTION } from '../../../../controller/core/transaction/index.js';
 import type { HostFacts, PackageManager } from '../../../../controller/ports/package-manager.js';
 import type { Transport } from '../../../../controller/ports/transport.js';
 import type { HostRunContext } from '../../../../controller/reconcile/rollout/host-runner.js';
@@ -110,11 +111,8 @@ describe('runStep: apply and verify in as few remote calls as the run allows', (
       checkedApply: async (targets, _options, accept) => {
         calls.push('checkedApply');
         const transaction = {
-          installs: [],
+          ...EMPTY_TRANSACTION,
           upgrades: targets.map((target) => ({ name: target.name, version: target.version, fromVersion: '1.0-1' })),
-          downgrades: [],
-          reinstalls: [],
-          removals: [],
         };
         if (!accept(transaction)) return { kind: 'refused', transaction };
         return { kind: 'applied', transaction, outcome: { exitCode: 0, output: '', durationMs: 1, after } };
