@@ -5,25 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCliCaptured } from '../../../helpers/run-cli.js';
-
-/** A TCP port on 127.0.0.1 that nothing listens on (bound once, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  return typeof address === 'object' && address !== null ? address.port : 1;
-}
+import { freePort } from '../../../servers/process.js';
 
 describe('patchward rollout on an invalid repository', () => {
   it('reports the problem with exit 2 after a first look at the Fleet, and makes no state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pw-rollout-invalid-'));
-    const port = await closedPort();
+    // Free a moment ago: nothing listens there.
+    const port = await freePort();
     writeFileSync(
       join(dir, 'fleet.yaml'),
       [
